@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_WINDOW (hangar_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (HangarWindow, hangar_window, HANGAR, WINDOW, AdwApplicationWindow)
+
+HangarWindow *hangar_window_new (HangarApplication *app);
+
+G_END_DECLS
