@@ -198,3 +198,88 @@ hangar_machine_name_is_valid (const char *name, GError **error)
     }
   return TRUE;
 }
+
+static gboolean
+mac_is_valid (const char *mac)
+{
+  for (guint i = 0; i < 17; i++)
+    {
+      gboolean separator = i % 3 == 2;
+
+      if (mac[i] == '\0' || (separator ? mac[i] != ':' : !g_ascii_isxdigit (mac[i])))
+        return FALSE;
+    }
+  return mac[17] == '\0';
+}
+
+static gboolean
+validate_nic (const HangarNicSpec *nic, GError **error)
+{
+  if ((nic->mode == HANGAR_NETWORK_BRIDGE || nic->mode == HANGAR_NETWORK_ISOLATED) &&
+      (nic->source == NULL || *nic->source == '\0'))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   nic->mode == HANGAR_NETWORK_BRIDGE
+                       ? _ ("Choose the host bridge that the network card joins.")
+                       : _ ("Choose the lab network that the network card joins."));
+      return FALSE;
+    }
+  if (nic->mac != NULL && !mac_is_valid (nic->mac))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("“%s” is not a MAC address: write six pairs of hexadecimal digits, "
+                      "as in 52:54:00:12:34:56."),
+                   nic->mac);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hangar_machine_spec_validate (const HangarMachineSpec *spec, guint host_cpus,
+                              guint64 host_memory_mib, GError **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (!hangar_machine_name_is_valid (spec->name, error))
+    return FALSE;
+  if (spec->cpus < 1 || (host_cpus > 0 && spec->cpus > host_cpus))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("A machine can have from 1 to %u processors here: the host has %u."),
+                   host_cpus, host_cpus);
+      return FALSE;
+    }
+  if (spec->memory_mib < 64)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("Give the machine at least 64 MiB of memory."));
+      return FALSE;
+    }
+  if (host_memory_mib > 0 && spec->memory_mib > host_memory_mib)
+    {
+      g_autofree char *wanted = g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", spec->memory_mib);
+      g_autofree char *host = g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", host_memory_mib);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("The machine cannot have more memory (%s) than the host has (%s)."), wanted,
+                   host);
+      return FALSE;
+    }
+  for (guint i = 0; i < spec->disks->len; i++)
+    {
+      const HangarDiskSpec *disk = g_ptr_array_index (spec->disks, i);
+      if (disk->path == NULL || *disk->path == '\0')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _ ("Every disk needs a file or a device."));
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < spec->nics->len; i++)
+    {
+      if (!validate_nic (g_ptr_array_index (spec->nics, i), error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -73,6 +73,11 @@ const char *hangar_network_mode_describe (HangarNetworkMode mode);
 
 gboolean hangar_machine_name_is_valid (const char *name, GError **error);
 
+/* The one place that checks a spec: name, processors and memory against what
+ * the host has (0: no limit known), disks and network cards. */
+gboolean hangar_machine_spec_validate (const HangarMachineSpec *spec, guint host_cpus,
+                                       guint64 host_memory_mib, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarMachineSpec, hangar_machine_spec_free)
 
 G_END_DECLS

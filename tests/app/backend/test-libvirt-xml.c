@@ -234,6 +234,57 @@ test_machine_names (void)
     }
 }
 
+static void
+test_validate (void)
+{
+  g_autoptr (HangarMachineSpec) spec = hangar_machine_spec_new ();
+  static const char *bad_macs[] = { "52:54:00:12:34", "52-54-00-12-34-56", "52:54:00:12:34:5g",
+                                    "52:54:00:12:34:567" };
+  HangarNicSpec *nic;
+  GError *error = NULL;
+
+  spec->name = g_strdup ("lab");
+  spec->cpus = 2;
+  spec->memory_mib = 1024;
+  g_assert_true (hangar_machine_spec_validate (spec, 4, 8192, &error));
+  g_assert_no_error (error);
+
+  spec->cpus = 5;
+  g_assert_false (hangar_machine_spec_validate (spec, 4, 8192, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (hangar_machine_spec_validate (spec, 0, 0, NULL)); /* limits unknown */
+  spec->cpus = 0;
+  g_assert_false (hangar_machine_spec_validate (spec, 0, 0, NULL));
+  spec->cpus = 2;
+
+  spec->memory_mib = 16384;
+  g_assert_false (hangar_machine_spec_validate (spec, 4, 8192, &error));
+  g_assert_nonnull (strstr (error->message, "8192"));
+  g_clear_error (&error);
+  spec->memory_mib = 32;
+  g_assert_false (hangar_machine_spec_validate (spec, 4, 8192, NULL));
+  spec->memory_mib = 1024;
+
+  hangar_machine_spec_add_nic (spec, HANGAR_NETWORK_BRIDGE, NULL, NULL);
+  g_assert_false (hangar_machine_spec_validate (spec, 4, 8192, NULL));
+  nic = g_ptr_array_index (spec->nics, 0);
+  nic->source = g_strdup ("br0");
+  g_assert_true (hangar_machine_spec_validate (spec, 4, 8192, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (bad_macs); i++)
+    {
+      g_free (nic->mac);
+      nic->mac = g_strdup (bad_macs[i]);
+      g_assert_false (hangar_machine_spec_validate (spec, 4, 8192, NULL));
+    }
+  g_free (nic->mac);
+  nic->mac = g_strdup ("52:54:00:AB:cd:09");
+  g_assert_true (hangar_machine_spec_validate (spec, 4, 8192, NULL));
+
+  hangar_machine_spec_add_disk (spec, "", 0, FALSE, FALSE);
+  g_assert_false (hangar_machine_spec_validate (spec, 4, 8192, NULL));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -251,6 +302,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Hangar/libvirt-xml/update", test_update);
   g_test_add_func ("/Hangar/spec/network-modes", test_network_modes);
   g_test_add_func ("/Hangar/spec/machine-names", test_machine_names);
+  g_test_add_func ("/Hangar/spec/validate", test_validate);
 
   return g_test_run ();
 }
