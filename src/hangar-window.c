@@ -26,8 +26,8 @@ struct _HangarWindow
   AdwWindowTitle *content_title;
   GtkStack *content_stack;
   AdwStatusPage *empty_page;
-  HangarMachinePage *machine_page;
-  HangarHostPage *host_page;
+  HangarMachinePage *machine_page; /* NULL until first shown */
+  HangarHostPage *host_page;       /* NULL until first shown */
 };
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -86,12 +86,43 @@ count_machines (HangarWindow *self)
   return total;
 }
 
+/* The machine and host pages are made when first shown: most starts show
+ * neither, and building them would delay the first frame. */
+static HangarMachinePage *
+ensure_machine_page (HangarWindow *self)
+{
+  if (self->machine_page == NULL)
+    {
+      self->machine_page = HANGAR_MACHINE_PAGE (hangar_machine_page_new ());
+      gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->machine_page), "machine");
+    }
+  return self->machine_page;
+}
+
+static HangarHostPage *
+ensure_host_page (HangarWindow *self)
+{
+  if (self->host_page == NULL)
+    {
+      self->host_page = HANGAR_HOST_PAGE (hangar_host_page_new ());
+      gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->host_page), "host");
+    }
+  return self->host_page;
+}
+
+static HangarMachine *
+shown_machine (HangarWindow *self)
+{
+  return self->machine_page != NULL ? hangar_machine_page_get_machine (self->machine_page) : NULL;
+}
+
 static void
 show_empty (HangarWindow *self)
 {
   gboolean none = count_machines (self) == 0;
 
-  hangar_machine_page_set_machine (self->machine_page, NULL);
+  if (self->machine_page != NULL)
+    hangar_machine_page_set_machine (self->machine_page, NULL);
   adw_status_page_set_title (self->empty_page,
                              none ? _ ("No Virtual Machines") : _ ("Choose a Machine"));
   adw_status_page_set_description (
@@ -129,7 +160,7 @@ set_host_limits (HangarWindow *self, HangarConnection *connection)
   const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
   gboolean local = host == NULL || *host == '\0';
 
-  hangar_machine_page_set_host_limits (self->machine_page,
+  hangar_machine_page_set_host_limits (ensure_machine_page (self),
                                        local ? hangar_host_count_cpus ("/proc/cpuinfo") : 0,
                                        local ? hangar_host_memory_mib ("/proc/meminfo") : 0);
 }
@@ -165,7 +196,7 @@ hangar_window_show_machine (HangarWindow *self, HangarMachine *machine)
 static void
 on_machine_selected (HangarConnectionSection *section, HangarMachine *machine, HangarWindow *self)
 {
-  if (hangar_machine_page_get_machine (self->machine_page) != machine)
+  if (shown_machine (self) != machine)
     hangar_window_show_machine (self, machine);
 }
 
@@ -173,7 +204,7 @@ on_machine_selected (HangarConnectionSection *section, HangarMachine *machine, H
 static void
 on_machines_changed (HangarWindow *self)
 {
-  HangarMachine *shown = hangar_machine_page_get_machine (self->machine_page);
+  HangarMachine *shown = shown_machine (self);
 
   if (shown != NULL && connection_of (self, shown) == NULL)
     show_empty (self);
@@ -267,8 +298,9 @@ show_host (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   for (guint i = 0; i < self->sections->len; i++)
     hangar_connection_section_unselect (g_ptr_array_index (self->sections, i));
-  hangar_machine_page_set_machine (self->machine_page, NULL);
-  hangar_host_page_refresh (self->host_page);
+  if (self->machine_page != NULL)
+    hangar_machine_page_set_machine (self->machine_page, NULL);
+  hangar_host_page_refresh (ensure_host_page (self));
   adw_window_title_set_title (self->content_title, _ ("This Computer"));
   adw_window_title_set_subtitle (self->content_title, _ ("Requirements"));
   gtk_stack_set_visible_child_name (self->content_stack, "host");
@@ -363,8 +395,6 @@ hangar_window_class_init (HangarWindowClass *klass)
                            G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (HANGAR_TYPE_MACHINE_PAGE);
-  g_type_ensure (HANGAR_TYPE_HOST_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangar/Hangar/hangar-window.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, toast_overlay);
@@ -374,8 +404,6 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_page);
-  gtk_widget_class_bind_template_child (widget_class, HangarWindow, machine_page);
-  gtk_widget_class_bind_template_child (widget_class, HangarWindow, host_page);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection);
