@@ -9,6 +9,10 @@
 struct _HangarApplication
 {
   AdwApplication parent_instance;
+
+  GSettings *settings;
+  HangarConnectionList *connections;
+  char **session_uris; /* --connect: for this run only */
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
@@ -16,17 +20,22 @@ G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION
 static const GOptionEntry main_options[] = {
   { "version", 'v', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_ ("Show the version of Hangar and exit"), NULL },
+  { "connect", 'c', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_ ("Also connect to the libvirt URI, for this run only"), N_ ("URI") },
   { NULL },
 };
 
 static int
 hangar_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return 0;
     }
+  g_variant_dict_lookup (options, "connect", "^as", &self->session_uris);
 
   return -1;
 }
@@ -37,7 +46,8 @@ hangar_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (hangar_window_new (HANGAR_APPLICATION (app)));
+    window = GTK_WINDOW (
+        hangar_window_new (HANGAR_APPLICATION (app), HANGAR_APPLICATION (app)->connections));
 
   gtk_window_present (window);
 }
@@ -47,15 +57,37 @@ hangar_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
 
+  HangarApplication *self = HANGAR_APPLICATION (app);
+
   G_APPLICATION_CLASS (hangar_application_parent_class)->startup (app);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+
+  self->connections = hangar_connection_list_new (self->settings);
+  hangar_connection_list_load (self->connections);
+  for (guint i = 0; self->session_uris != NULL && self->session_uris[i] != NULL; i++)
+    hangar_connection_list_add_libvirt (self->connections, self->session_uris[i], NULL, FALSE);
+}
+
+static void
+hangar_application_finalize (GObject *object)
+{
+  HangarApplication *self = HANGAR_APPLICATION (object);
+
+  g_clear_object (&self->connections);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->session_uris, g_strfreev);
+
+  G_OBJECT_CLASS (hangar_application_parent_class)->finalize (object);
 }
 
 static void
 hangar_application_class_init (HangarApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = hangar_application_finalize;
 
   app_class->handle_local_options = hangar_application_handle_local_options;
   app_class->startup = hangar_application_startup;
@@ -106,6 +138,7 @@ static const GActionEntry app_actions[] = {
 static void
 hangar_application_init (HangarApplication *self)
 {
+  self->settings = g_settings_new (APP_ID);
   g_application_add_main_option_entries (G_APPLICATION (self), main_options);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
@@ -116,4 +149,12 @@ hangar_application_new (void)
 {
   return g_object_new (HANGAR_TYPE_APPLICATION, "application-id", APP_ID, "resource-base-path",
                        "/io/github/hangar/Hangar", "flags", G_APPLICATION_DEFAULT_FLAGS, NULL);
+}
+
+HangarConnectionList *
+hangar_application_get_connections (HangarApplication *self)
+{
+  g_return_val_if_fail (HANGAR_IS_APPLICATION (self), NULL);
+
+  return self->connections;
 }

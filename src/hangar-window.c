@@ -3,6 +3,12 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-add-connection-dialog.h"
+#include "hangar-connection-section.h"
+#include "hangar-host-page.h"
+#include "hangar-host.h"
+#include "hangar-libvirt-connection.h"
+#include "hangar-machine-page.h"
 #include "hangar-window.h"
 
 struct _HangarWindow
@@ -10,11 +16,32 @@ struct _HangarWindow
   AdwApplicationWindow parent_instance;
 
   GSettings *settings;
+  HangarConnectionList *connections;
+  GPtrArray *sections;
 
+  AdwToastOverlay *toast_overlay;
   AdwLeaflet *leaflet;
+  GtkSearchEntry *search_entry;
+  GtkBox *sections_box;
+  AdwWindowTitle *content_title;
+  GtkStack *content_stack;
+  AdwStatusPage *empty_page;
+  HangarMachinePage *machine_page; /* NULL until first shown */
+  HangarHostPage *host_page;       /* NULL until first shown */
 };
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_CONNECTIONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- Window state ---- */
 
 static void
 hangar_window_restore_state (HangarWindow *self)
@@ -43,6 +70,257 @@ hangar_window_save_state (HangarWindow *self)
   g_settings_set_boolean (self->settings, "window-maximized", maximized);
 }
 
+/* ---- The content column ---- */
+
+static guint
+count_machines (HangarWindow *self)
+{
+  GListModel *connections = hangar_connection_list_get_model (self->connections);
+  guint total = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr (HangarConnection) connection = g_list_model_get_item (connections, i);
+      total += g_list_model_get_n_items (hangar_connection_get_machines (connection));
+    }
+  return total;
+}
+
+/* The machine and host pages are made when first shown: most starts show
+ * neither, and building them would delay the first frame. */
+static HangarMachinePage *
+ensure_machine_page (HangarWindow *self)
+{
+  if (self->machine_page == NULL)
+    {
+      self->machine_page = HANGAR_MACHINE_PAGE (hangar_machine_page_new ());
+      gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->machine_page), "machine");
+    }
+  return self->machine_page;
+}
+
+static HangarHostPage *
+ensure_host_page (HangarWindow *self)
+{
+  if (self->host_page == NULL)
+    {
+      self->host_page = HANGAR_HOST_PAGE (hangar_host_page_new ());
+      gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->host_page), "host");
+    }
+  return self->host_page;
+}
+
+static HangarMachine *
+shown_machine (HangarWindow *self)
+{
+  return self->machine_page != NULL ? hangar_machine_page_get_machine (self->machine_page) : NULL;
+}
+
+static void
+show_empty (HangarWindow *self)
+{
+  gboolean none = count_machines (self) == 0;
+
+  if (self->machine_page != NULL)
+    hangar_machine_page_set_machine (self->machine_page, NULL);
+  adw_status_page_set_title (self->empty_page,
+                             none ? _ ("No Virtual Machines") : _ ("Choose a Machine"));
+  adw_status_page_set_description (
+      self->empty_page,
+      none ? _ ("A virtual machine is a computer that runs inside this one. The machines you "
+                "create on this computer, and those of the connections you add, appear here.")
+           : _ ("Choose a machine in the list to see it, start it or change it."));
+  adw_window_title_set_title (self->content_title, _ ("Virtual Machines"));
+  adw_window_title_set_subtitle (self->content_title, NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "empty");
+}
+
+static HangarConnection *
+connection_of (HangarWindow *self, HangarMachine *machine)
+{
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      HangarConnectionSection *section = g_ptr_array_index (self->sections, i);
+      HangarConnection *connection = hangar_connection_section_get_connection (section);
+      guint position;
+
+      if (g_list_store_find (G_LIST_STORE (hangar_connection_get_machines (connection)), machine,
+                             &position))
+        return connection;
+    }
+  return NULL;
+}
+
+/* Settings are checked against this computer only where the machine runs on it. */
+static void
+set_host_limits (HangarWindow *self, HangarConnection *connection)
+{
+  g_autoptr (GUri) uri =
+      g_uri_parse (hangar_connection_get_uri (connection), G_URI_FLAGS_NONE, NULL);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  gboolean local = host == NULL || *host == '\0';
+
+  hangar_machine_page_set_host_limits (ensure_machine_page (self),
+                                       local ? hangar_host_count_cpus ("/proc/cpuinfo") : 0,
+                                       local ? hangar_host_memory_mib ("/proc/meminfo") : 0);
+}
+
+gboolean
+hangar_window_show_machine (HangarWindow *self, HangarMachine *machine)
+{
+  HangarConnection *connection;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), FALSE);
+
+  connection = connection_of (self, machine);
+  if (connection == NULL)
+    return FALSE;
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      HangarConnectionSection *section = g_ptr_array_index (self->sections, i);
+
+      if (hangar_connection_section_get_connection (section) != connection)
+        hangar_connection_section_unselect (section);
+      else
+        hangar_connection_section_select (section, machine);
+    }
+  set_host_limits (self, connection);
+  hangar_machine_page_set_machine (self->machine_page, machine);
+  adw_window_title_set_title (self->content_title, hangar_machine_get_name (machine));
+  adw_window_title_set_subtitle (self->content_title, hangar_connection_get_title (connection));
+  gtk_stack_set_visible_child_name (self->content_stack, "machine");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  return TRUE;
+}
+
+static void
+on_machine_selected (HangarConnectionSection *section, HangarMachine *machine, HangarWindow *self)
+{
+  if (shown_machine (self) != machine)
+    hangar_window_show_machine (self, machine);
+}
+
+/* A machine deleted, or a connection lost, takes its page away. */
+static void
+on_machines_changed (HangarWindow *self)
+{
+  HangarMachine *shown = shown_machine (self);
+
+  if (shown != NULL && connection_of (self, shown) == NULL)
+    show_empty (self);
+  else if (g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "empty"))
+    show_empty (self);
+}
+
+/* ---- The sidebar ---- */
+
+static void
+on_section_reconnect (HangarConnectionSection *section, HangarWindow *self)
+{
+  hangar_connection_list_reconnect (self->connections,
+                                    hangar_connection_section_get_connection (section));
+}
+
+static void
+on_section_remove (HangarConnectionSection *section, HangarWindow *self)
+{
+  hangar_connection_list_remove (self->connections,
+                                 hangar_connection_section_get_connection (section));
+}
+
+static void
+rebuild_sections (HangarWindow *self)
+{
+  GListModel *connections = hangar_connection_list_get_model (self->connections);
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      GtkWidget *section = g_ptr_array_index (self->sections, i);
+      HangarConnection *connection =
+          hangar_connection_section_get_connection (HANGAR_CONNECTION_SECTION (section));
+
+      g_signal_handlers_disconnect_by_data (hangar_connection_get_machines (connection), self);
+      gtk_box_remove (self->sections_box, section);
+    }
+  g_ptr_array_set_size (self->sections, 0);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr (HangarConnection) connection = g_list_model_get_item (connections, i);
+      GtkWidget *section =
+          hangar_connection_section_new (connection, HANGAR_IS_LIBVIRT_CONNECTION (connection));
+
+      hangar_connection_section_set_search (HANGAR_CONNECTION_SECTION (section), search);
+      g_signal_connect (section, "machine-selected", G_CALLBACK (on_machine_selected), self);
+      g_signal_connect (section, "reconnect", G_CALLBACK (on_section_reconnect), self);
+      g_signal_connect (section, "remove", G_CALLBACK (on_section_remove), self);
+      g_signal_connect_swapped (hangar_connection_get_machines (connection), "items-changed",
+                                G_CALLBACK (on_machines_changed), self);
+      gtk_box_append (self->sections_box, section);
+      g_ptr_array_add (self->sections, section);
+    }
+  on_machines_changed (self);
+}
+
+static void
+on_search_changed (HangarWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  for (guint i = 0; i < self->sections->len; i++)
+    hangar_connection_section_set_search (g_ptr_array_index (self->sections, i), text);
+}
+
+/* ---- Actions ---- */
+
+static void
+on_connection_chosen (HangarAddConnectionDialog *dialog, const char *uri, const char *title,
+                      HangarWindow *self)
+{
+  hangar_connection_list_add_libvirt (self->connections, uri, title, TRUE);
+}
+
+static void
+add_connection (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkWidget *dialog = hangar_add_connection_dialog_new (GTK_WINDOW (widget));
+
+  g_signal_connect_object (dialog, "connection-chosen", G_CALLBACK (on_connection_chosen), widget,
+                           0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_host (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+
+  for (guint i = 0; i < self->sections->len; i++)
+    hangar_connection_section_unselect (g_ptr_array_index (self->sections, i));
+  if (self->machine_page != NULL)
+    hangar_machine_page_set_machine (self->machine_page, NULL);
+  hangar_host_page_refresh (ensure_host_page (self));
+  adw_window_title_set_title (self->content_title, _ ("This Computer"));
+  adw_window_title_set_subtitle (self->content_title, _ ("Requirements"));
+  gtk_stack_set_visible_child_name (self->content_stack, "host");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+show_sidebar (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  adw_leaflet_navigate (HANGAR_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+focus_search (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (HANGAR_WINDOW (widget)->search_entry));
+}
+
+/* ---- GObject ---- */
+
 static gboolean
 hangar_window_close_request (GtkWindow *window)
 {
@@ -52,30 +330,52 @@ hangar_window_close_request (GtkWindow *window)
 }
 
 static void
+hangar_window_constructed (GObject *object)
+{
+  HangarWindow *self = HANGAR_WINDOW (object);
+
+  G_OBJECT_CLASS (hangar_window_parent_class)->constructed (object);
+
+  g_signal_connect_object (hangar_connection_list_get_model (self->connections), "items-changed",
+                           G_CALLBACK (rebuild_sections), self, G_CONNECT_SWAPPED);
+  rebuild_sections (self);
+}
+
+static void
+hangar_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  HangarWindow *self = HANGAR_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_CONNECTIONS:
+        self->connections = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hangar_window_dispose (GObject *object)
 {
   HangarWindow *self = HANGAR_WINDOW (object);
 
+  if (self->sections != NULL)
+    {
+      for (guint i = 0; i < self->sections->len; i++)
+        {
+          HangarConnection *connection =
+              hangar_connection_section_get_connection (g_ptr_array_index (self->sections, i));
+          g_signal_handlers_disconnect_by_data (hangar_connection_get_machines (connection), self);
+        }
+      g_clear_pointer (&self->sections, g_ptr_array_unref);
+    }
   g_clear_object (&self->settings);
+  g_clear_object (&self->connections);
   gtk_widget_dispose_template (GTK_WIDGET (self), HANGAR_TYPE_WINDOW);
 
   G_OBJECT_CLASS (hangar_window_parent_class)->dispose (object);
-}
-
-static void
-show_content (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HangarWindow *self = HANGAR_WINDOW (widget);
-
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-}
-
-static void
-show_sidebar (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HangarWindow *self = HANGAR_WINDOW (widget);
-
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 static void
@@ -85,16 +385,33 @@ hangar_window_class_init (HangarWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = hangar_window_constructed;
+  object_class->set_property = hangar_window_set_property;
   object_class->dispose = hangar_window_dispose;
-
   window_class->close_request = hangar_window_close_request;
+
+  properties[PROP_CONNECTIONS] =
+      g_param_spec_object ("connections", NULL, NULL, HANGAR_TYPE_CONNECTION_LIST,
+                           G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangar/Hangar/hangar-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HangarWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, sections_box);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, HangarWindow, empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
-  gtk_widget_class_install_action (widget_class, "win.show-content", NULL, show_content);
+  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection);
+  gtk_widget_class_install_action (widget_class, "win.show-host", NULL, show_host);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, focus_search);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
+                                       NULL);
 }
 
 static void
@@ -102,14 +419,15 @@ hangar_window_init (HangarWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->sections = g_ptr_array_new ();
   self->settings = g_settings_new (APP_ID);
   hangar_window_restore_state (self);
 }
 
 HangarWindow *
-hangar_window_new (HangarApplication *app)
+hangar_window_new (HangarApplication *app, HangarConnectionList *connections)
 {
   g_return_val_if_fail (HANGAR_IS_APPLICATION (app), NULL);
 
-  return g_object_new (HANGAR_TYPE_WINDOW, "application", app, NULL);
+  return g_object_new (HANGAR_TYPE_WINDOW, "application", app, "connections", connections, NULL);
 }

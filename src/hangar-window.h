@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "hangar-application.h"
+#include "hangar-connection-list.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HangarWindow, hangar_window, HANGAR, WINDOW, AdwApplicationWindow)
 
-HangarWindow *hangar_window_new (HangarApplication *app);
+HangarWindow *hangar_window_new (HangarApplication *app, HangarConnectionList *connections);
+/* Shows MACHINE's page, as selecting it in the list does. */
+gboolean hangar_window_show_machine (HangarWindow *self, HangarMachine *machine);
 
 G_END_DECLS

@@ -6,7 +6,7 @@ set -eu
 cd "$1"
 status=0
 count=0
-for f in $(find . -path ./build -prune -o -path './build-*' -prune -o -path ./.git -prune -o \
+for f in $(find . -path '*/data/xml' -prune -o -path ./build -prune -o -path './build-*' -prune -o -path ./.git -prune -o \
            -type f \( -name '*.[chS]' -o -name '*.sh' -o -name 'meson.build' -o -name '*.ui' \
            -o -name '*.xml' -o -name '*.xml.in' -o -name '*.asl' -o -name '*.ld' -o -name '*.svg' \
            -o -name '*.css' -o -path './tools/dev' -o -path './.ci/run' -o -path './bench/*' \) -print | sort); do

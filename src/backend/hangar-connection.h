@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hangar-machine.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HANGAR_CONNECTION_STATE_DISCONNECTED,
+  HANGAR_CONNECTION_STATE_CONNECTING,
+  HANGAR_CONNECTION_STATE_CONNECTED,
+  HANGAR_CONNECTION_STATE_FAILED,
+} HangarConnectionState;
+
+GType hangar_connection_state_get_type (void) G_GNUC_CONST;
+#define HANGAR_TYPE_CONNECTION_STATE (hangar_connection_state_get_type ())
+
+#define HANGAR_TYPE_CONNECTION (hangar_connection_get_type ())
+
+G_DECLARE_DERIVABLE_TYPE (HangarConnection, hangar_connection, HANGAR, CONNECTION, GObject)
+
+struct _HangarConnectionClass
+{
+  GObjectClass parent_class;
+
+  void (*open_async) (HangarConnection *self, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data);
+  gboolean (*open_finish) (HangarConnection *self, GAsyncResult *result, GError **error);
+  void (*close) (HangarConnection *self);
+
+  /* Creates a machine from SPEC (the new-machine wizard). */
+  void (*create_machine_async) (HangarConnection *self, const HangarMachineSpec *spec,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data);
+  HangarMachine *(*create_machine_finish) (HangarConnection *self, GAsyncResult *result,
+                                           GError **error);
+};
+
+const char *hangar_connection_get_uri (HangarConnection *self);
+const char *hangar_connection_get_title (HangarConnection *self);
+HangarConnectionState hangar_connection_get_state (HangarConnection *self);
+/* Why the last attempt to connect failed, for people; NULL otherwise. */
+const char *hangar_connection_get_error_message (HangarConnection *self);
+/* A GListModel of HangarMachine, sorted by name. */
+GListModel *hangar_connection_get_machines (HangarConnection *self);
+HangarMachine *hangar_connection_find_machine (HangarConnection *self, const char *name);
+
+void hangar_connection_open_async (HangarConnection *self, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+gboolean hangar_connection_open_finish (HangarConnection *self, GAsyncResult *result,
+                                        GError **error);
+void hangar_connection_close (HangarConnection *self);
+
+void hangar_connection_create_machine_async (HangarConnection *self, const HangarMachineSpec *spec,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+HangarMachine *hangar_connection_create_machine_finish (HangarConnection *self,
+                                                        GAsyncResult *result, GError **error);
+
+/* For back ends. */
+void _hangar_connection_set_state (HangarConnection *self, HangarConnectionState state,
+                                   const char *error_message);
+void _hangar_connection_add_machine (HangarConnection *self, HangarMachine *machine);
+void _hangar_connection_remove_machine (HangarConnection *self, HangarMachine *machine);
+void _hangar_connection_remove_all_machines (HangarConnection *self);
+
+G_END_DECLS

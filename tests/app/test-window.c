@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The real main window over a libvirt test-driver host: select a machine as a
+ * click does, start and force it off through the same actions its buttons
+ * activate, and check what the window shows. Screenshots go to the directory
+ * given as the first argument.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hangar-application.h"
+#include "hangar-connection-section.h"
+#include "hangar-machine-page.h"
+#include "hangar-window.h"
+
+static const char *screenshot_dir;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition condition, gpointer data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
+}
+
+typedef struct
+{
+  HangarMachine *machine;
+  HangarMachineState state;
+} StateWait;
+
+static gboolean
+has_state (gpointer data)
+{
+  StateWait *wait = data;
+
+  return hangar_machine_get_state (wait->machine) == wait->state;
+}
+
+static gboolean
+has_drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+/* The first descendant of ROOT of TYPE for which MATCH says yes. */
+static GtkWidget *
+find_widget (GtkWidget *root, GType type, gboolean (*match) (GtkWidget *, const char *),
+             const char *text)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && match (root, text))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type, match, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+any (GtkWidget *widget, const char *unused)
+{
+  return TRUE;
+}
+
+static gboolean
+row_titled (GtkWidget *row, const char *title)
+{
+  return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0;
+}
+
+static gboolean
+button_labelled (GtkWidget *button, const char *label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), label) == 0;
+}
+
+static const char *
+shown_state (GtkWidget *window)
+{
+  GtkWidget *row = find_widget (window, ADW_TYPE_ACTION_ROW, row_titled, "State");
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+static gboolean
+button_sensitive (GtkWidget *window, const char *label)
+{
+  GtkWidget *button = find_widget (window, GTK_TYPE_BUTTON, button_labelled, label);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+static void
+set_true (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+save_screenshot (GtkWidget *window, const char *name)
+{
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  graphene_rect_t bounds;
+  gboolean painted;
+  GdkFrameClock *clock;
+  gulong handler;
+
+  /* Let the window lay out and paint what changed: wait for a frame painted
+   * after this point. */
+  painted = FALSE;
+  clock = gtk_widget_get_frame_clock (window);
+  handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_true), &painted);
+  gtk_widget_queue_draw (window);
+  wait_for (is_true, &painted, "the window to paint");
+  g_signal_handler_disconnect (clock, handler);
+  paintable = gtk_widget_paintable_new (window);
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (window),
+                          gtk_widget_get_height (window));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  gsk_render_node_get_bounds (node, &bounds);
+  texture = gsk_renderer_render_texture (renderer, node, &bounds);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_print ("# screenshot %s\n", path);
+}
+
+static HangarConnectionSection *
+section_for (GtkWidget *window, HangarConnection *connection)
+{
+  for (GtkWidget *w = find_widget (window, HANGAR_TYPE_CONNECTION_SECTION, any, NULL); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    {
+      if (hangar_connection_section_get_connection (HANGAR_CONNECTION_SECTION (w)) == connection)
+        return HANGAR_CONNECTION_SECTION (w);
+    }
+  return NULL;
+}
+
+static void
+run_scenario (GtkApplication *app)
+{
+  HangarConnectionList *list = hangar_application_get_connections (HANGAR_APPLICATION (app));
+  g_autoptr (HangarConnection) connection =
+      g_list_model_get_item (hangar_connection_list_get_model (list), 0);
+  GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (app));
+  HangarMachinePage *page;
+  HangarMachine *db;
+  StateWait wait;
+
+  g_assert_nonnull (window);
+  wait_for (has_drawn, window, "the window to be shown");
+  wait_for (is_connected, connection, "the test connection");
+  save_screenshot (window, "01-machine-list.png");
+
+  /* Select "db" in the list, as a click on its row does. */
+  db = hangar_connection_find_machine (connection, "db");
+  g_assert_nonnull (db);
+  g_assert_true (hangar_connection_section_select (section_for (window, connection), db));
+  page = HANGAR_MACHINE_PAGE (find_widget (window, HANGAR_TYPE_MACHINE_PAGE, any, NULL));
+  g_assert_true (hangar_machine_page_get_machine (page) == db);
+  g_assert_cmpstr (shown_state (window), ==, "Stopped");
+  g_assert_true (button_sensitive (window, "_Start"));
+  g_assert_false (button_sensitive (window, "_Force Off"));
+  save_screenshot (window, "02-stopped.png");
+
+  /* Start, as the Start button does. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.start", NULL));
+  wait = (StateWait){ db, HANGAR_MACHINE_STATE_RUNNING };
+  wait_for (has_state, &wait, "db to run");
+  g_assert_cmpstr (shown_state (window), ==, "Running");
+  g_assert_false (button_sensitive (window, "_Start"));
+  g_assert_true (button_sensitive (window, "_Pause"));
+  save_screenshot (window, "03-running.png");
+
+  /* Force off, as its button does. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.force-off", NULL));
+  wait = (StateWait){ db, HANGAR_MACHINE_STATE_STOPPED };
+  wait_for (has_state, &wait, "db to stop");
+  g_assert_cmpstr (shown_state (window), ==, "Stopped");
+  g_assert_true (button_sensitive (window, "_Start"));
+  save_screenshot (window, "04-stopped-again.png");
+
+  /* The host page explains every requirement. */
+  g_assert_true (gtk_widget_activate_action (window, "win.show-host", NULL));
+  g_assert_nonnull (
+      find_widget (window, ADW_TYPE_ACTION_ROW, row_titled, "Hardware virtualization"));
+  save_screenshot (window, "05-host.png");
+
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+on_activate (GtkApplication *app)
+{
+  /* After the application's own handler has made the window. */
+  g_idle_add_once ((GSourceOnceFunc) run_scenario, app);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (HangarApplication) app = NULL;
+  g_autofree char *uri = NULL;
+  char *app_argv[4];
+
+  g_assert_cmpint (argc, ==, 3);
+  screenshot_dir = argv[1];
+  g_mkdir_with_parents (screenshot_dir, 0755);
+  uri = g_strconcat ("test://", argv[2], NULL);
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  app = hangar_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate), NULL);
+  app_argv[0] = argv[0];
+  app_argv[1] = (char *) "--connect";
+  app_argv[2] = uri;
+  app_argv[3] = NULL;
+  return g_application_run (G_APPLICATION (app), 3, app_argv);
+}
