@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "console.h"
+#include "unix-listener.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -338,38 +339,6 @@ on_listener_readable (GSocket *listener, GIOCondition condition, gpointer user_d
   return G_SOURCE_CONTINUE;
 }
 
-/* A listening unix socket at PATH that only its owner may connect to. The
- * directory is 0700 already; the chmod closes the window for anyone who
- * could reach it anyway. */
-static GSocket *
-listen_unix (const char *path, GError **error)
-{
-  g_autoptr (GSocket) socket = NULL;
-  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
-
-  socket =
-      g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
-  if (socket == NULL)
-    return NULL;
-  if (!g_socket_bind (socket, address, FALSE, error))
-    return NULL;
-  if (chmod (path, 0600) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _ ("Cannot restrict the access to “%s”: %s"), path, g_strerror (saved_errno));
-      unlink (path);
-      return NULL;
-    }
-  g_socket_set_blocking (socket, FALSE);
-  if (!g_socket_listen (socket, error))
-    {
-      unlink (path);
-      return NULL;
-    }
-  return g_steal_pointer (&socket);
-}
-
 static int
 open_log (const char *log_path, GError **error)
 {
@@ -396,7 +365,7 @@ console_server_new (Vmm *vmm, const char *path, const char *log_path, GError **e
 
   if (log_path != NULL && (log_fd = open_log (log_path, error)) < 0)
     return NULL;
-  listener = listen_unix (path, error);
+  listener = unix_listener_new (path, error);
   if (listener == NULL)
     {
       g_prefix_error (error, _ ("Cannot listen on the console socket “%s”: "), path);

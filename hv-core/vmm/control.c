@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "control.h"
+#include "unix-listener.h"
 
 #include <errno.h>
 #include <gio/gio.h>
@@ -524,38 +525,6 @@ on_listener_readable (GSocket *listener, GIOCondition condition, gpointer user_d
   return G_SOURCE_CONTINUE;
 }
 
-/* A listening unix socket at PATH that only its owner may connect to. The
- * directory is 0700 already; the chmod closes the window for anyone who
- * could reach it anyway. */
-static GSocket *
-listen_unix (const char *path, GError **error)
-{
-  g_autoptr (GSocket) socket = NULL;
-  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
-
-  socket =
-      g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
-  if (socket == NULL)
-    return NULL;
-  if (!g_socket_bind (socket, address, FALSE, error))
-    return NULL;
-  if (chmod (path, 0600) != 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _ ("Cannot restrict the access to “%s”: %s"), path, g_strerror (saved_errno));
-      unlink (path);
-      return NULL;
-    }
-  g_socket_set_blocking (socket, FALSE);
-  if (!g_socket_listen (socket, error))
-    {
-      unlink (path);
-      return NULL;
-    }
-  return g_steal_pointer (&socket);
-}
-
 ControlServer *
 control_server_new (Vmm *vmm, const char *path, GError **error)
 {
@@ -565,7 +534,7 @@ control_server_new (Vmm *vmm, const char *path, GError **error)
   g_return_val_if_fail (vmm != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
-  listener = listen_unix (path, error);
+  listener = unix_listener_new (path, error);
   if (listener == NULL)
     {
       g_prefix_error (error, _ ("Cannot listen on the control socket “%s”: "), path);
