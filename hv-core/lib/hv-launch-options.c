@@ -32,6 +32,8 @@ hv_launch_options_copy (const HvLaunchOptions *options)
   copy->cmdline = g_strdup (options->cmdline);
   copy->console_log = g_strdup (options->console_log);
   copy->vmm_log = g_strdup (options->vmm_log);
+  copy->display = g_strdup (options->display);
+  copy->disks = g_strdupv (options->disks);
   return copy;
 }
 
@@ -46,6 +48,8 @@ hv_launch_options_free (HvLaunchOptions *options)
   g_free (options->cmdline);
   g_free (options->console_log);
   g_free (options->vmm_log);
+  g_free (options->display);
+  g_strfreev (options->disks);
   g_free (options);
 }
 

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <poll.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -185,9 +186,10 @@ open_log (const char *log_path, GError **error)
   return fd;
 }
 
-/* Starts PATH with ARGV as hv-vmm; returns the read end of its ready pipe. */
-static int
-spawn_vmm (const char *path, char **argv, const char *log_path, GPid *pid, GError **error)
+/* Starts PATH with ARGV as hv-vmm (or hv-net, which starts the same
+ * way); returns the read end of its ready pipe. */
+int
+_hv_spawn_detached (const char *path, char **argv, const char *log_path, GPid *pid, GError **error)
 {
   int ready[2] = { -1, -1 };
   int report[2] = { -1, -1 };
@@ -354,6 +356,27 @@ absolute_path (const char *path)
   return path != NULL ? g_canonicalize_filename (path, NULL) : NULL;
 }
 
+/* A --disk spec with its path made absolute: hv-vmm runs from "/". */
+static char *
+absolute_disk_spec (const char *spec)
+{
+  g_auto (GStrv) items = g_strsplit (spec, ",", -1);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      gboolean bare = strchr (items[i], '=') == NULL;
+
+      if (bare || g_str_has_prefix (items[i], "path="))
+        {
+          g_autofree char *path = absolute_path (bare ? items[i] : items[i] + 5);
+
+          g_free (items[i]);
+          items[i] = g_strconcat ("path=", path, NULL);
+        }
+    }
+  return g_strjoinv (",", items);
+}
+
 static char **
 build_argv (const char *program, const HvLaunchOptions *options, const char *name, const char *uuid,
             const char *dir)
@@ -378,6 +401,14 @@ build_argv (const char *program, const HvLaunchOptions *options, const char *nam
       g_strv_builder_add_many (argv, pairs[i][0], pairs[i][1], NULL);
   if (options->no_reboot)
     g_strv_builder_add (argv, "--no-reboot");
+  if (options->display != NULL)
+    g_strv_builder_add_many (argv, "--display", options->display, NULL);
+  for (guint i = 0; options->disks != NULL && options->disks[i] != NULL; i++)
+    {
+      g_autofree char *spec = absolute_disk_spec (options->disks[i]);
+
+      g_strv_builder_add_many (argv, "--disk", spec, NULL);
+    }
   return g_strv_builder_end (argv);
 }
 
@@ -466,7 +497,7 @@ launch_locked (HvRuntime *self, const HvLaunchOptions *options, EarlyConnections
     }
   early->dir = dir;
   argv = build_argv (vmm, options, name, uuid, dir);
-  ready_fd = spawn_vmm (argv[0], argv, log_path, &pid, error);
+  ready_fd = _hv_spawn_detached (argv[0], argv, log_path, &pid, error);
   if (ready_fd < 0 || !wait_ready (ready_fd, early, log_path, cancellable, error))
     {
       if (early->control != NULL)

@@ -31,5 +31,9 @@ gboolean _hv_runtime_ensure_directory (HvRuntime *self, GError **error);
 int _hv_runtime_lock_launches (HvRuntime *self, gboolean wait, GError **error);
 GPtrArray *_hv_runtime_scan (HvRuntime *self, gboolean may_clean, GCancellable *cancellable,
                              GError **error);
+/* Double-forks PATH into a session of its own with its ready pipe on fd 3
+ * (argv says --ready-fd 3); returns the pipe's read end, or -1. */
+int _hv_spawn_detached (const char *path, char **argv, const char *log_path, GPid *pid,
+                        GError **error);
 
 G_END_DECLS

@@ -96,6 +96,8 @@ static char *run_name;
 static gboolean run_no_reboot;
 static char *run_console_log;
 static char *run_log;
+static char *run_display;
+static char **run_disks;
 
 static const GOptionEntry run_entries[] = {
   { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &run_kernel,
@@ -113,6 +115,11 @@ static const GOptionEntry run_entries[] = {
     N_ ("Append the console output to FILE"), N_ ("FILE") },
   { "log", 0, 0, G_OPTION_ARG_FILENAME, &run_log,
     N_ ("Write the hypervisor's own messages to FILE"), N_ ("FILE") },
+  { "display", 0, 0, G_OPTION_ARG_STRING, &run_display,
+    N_ ("Give the guest a screen: spice[,width=W,height=H][,port=N,password=P]"), N_ ("DISPLAY") },
+  { "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &run_disks,
+    N_ ("Give the guest a virtio disk (repeatable): path=FILE[,readonly=on][,serial=S]"),
+    N_ ("DISK") },
   { NULL },
 };
 
@@ -143,6 +150,8 @@ run_options (GError **error)
   options->no_reboot = run_no_reboot;
   options->console_log = g_strdup (run_console_log);
   options->vmm_log = g_strdup (run_log);
+  options->display = g_strdup (run_display);
+  options->disks = g_strdupv (run_disks);
   return g_steal_pointer (&options);
 }
 
@@ -174,6 +183,14 @@ cmd_run (int argc, char **argv, GError **error)
   info = hv_runtime_launch (runtime, options, &control, &console, NULL, error);
   if (info == NULL)
     return -1;
+  if (options->display != NULL && g_str_has_prefix (options->display, "spice"))
+    {
+      g_autofree char *spice =
+          g_build_filename (hv_guest_info_get_runtime_dir (info), "spice.sock", NULL);
+
+      /* For a SPICE client: remote-viewer spice+unix://PATH */
+      g_print (_ ("Display: spice+unix://%s\n"), spice);
+    }
   client = hv_client_new_for_connection (control);
   status = hvctl_attach (hv_guest_info_get_name (info), client, console, &detached, error);
   /* The sockets close before hv-vmm has cleaned up: wait for that, so that
@@ -344,6 +361,36 @@ cmd_resume (int argc, char **argv, GError **error)
   return simple_command ("resume", "resume", argc, argv, error);
 }
 
+/* ---- screenshot ---- */
+
+static int
+cmd_screenshot (int argc, char **argv, GError **error)
+{
+  g_autoptr (HvRuntime) runtime = hv_runtime_new ();
+  g_autoptr (HvClient) client = NULL;
+  g_autoptr (JsonObject) arguments = json_object_new ();
+  g_autoptr (JsonObject) result = NULL;
+  g_autofree char *path = NULL;
+  int status;
+
+  if (!parse_options (find_command ("screenshot"), NULL, &argc, &argv, &status, error))
+    return status;
+  if (argc != 3)
+    {
+      g_set_error_literal (error, HV_ERROR, HV_ERROR_INVALID_ARGUMENT,
+                           _ ("Give a guest and a file: hvctl screenshot NAME FILE.png"));
+      return -1;
+    }
+  client = connect_guest (runtime, argv[1], NULL, error);
+  if (client == NULL)
+    return -1;
+  /* hv-vmm writes the file, and it runs in "/": the path must be absolute. */
+  path = g_canonicalize_filename (argv[2], NULL);
+  json_object_set_string_member (arguments, "filename", path);
+  result = hv_client_execute_sync (client, "screendump", arguments, NULL, error);
+  return result != NULL ? 0 : -1;
+}
+
 static gboolean stop_force;
 
 static const GOptionEntry stop_entries[] = {
@@ -441,6 +488,14 @@ static const Command commands[] = {
   { "resume", N_ ("NAME"), N_ ("Let a paused guest run again."), cmd_resume },
   { "console", N_ ("NAME"), N_ ("Attach this terminal to the guest’s serial console."),
     cmd_console },
+  { "screenshot", N_ ("NAME FILE"), N_ ("Save the guest’s screen as a PNG file."), cmd_screenshot },
+  { "create", N_ ("--name NAME"), N_ ("Define a new machine, with its disks."), hvctl_cmd_create },
+  { "start", N_ ("NAME"), N_ ("Start a defined machine in the background."), hvctl_cmd_start },
+  { "list", "", N_ ("List the defined machines and whether they run."), hvctl_cmd_list },
+  { "rm", N_ ("NAME"), N_ ("Delete a defined machine (--disks: its disk images too)."),
+    hvctl_cmd_rm },
+  { "net", N_ ("create|list|rm|start|stop"),
+    N_ ("Define, list, delete, start and stop virtual networks."), hvctl_cmd_net },
 };
 
 static const Command *

@@ -8,3 +8,14 @@
  * off (-1 and ERROR). CLIENT, when not NULL, tells how the guest ended. */
 int hvctl_attach (const char *name, HvClient *client, GSocketConnection *console,
                   gboolean *detached, GError **error);
+
+/* hvctl-store.c: the defined machines and networks. */
+int hvctl_cmd_create (int argc, char **argv, GError **error);
+int hvctl_cmd_start (int argc, char **argv, GError **error);
+int hvctl_cmd_list (int argc, char **argv, GError **error);
+int hvctl_cmd_rm (int argc, char **argv, GError **error);
+int hvctl_cmd_net (int argc, char **argv, GError **error);
+
+/* hvctl-net.c: hvctl net start|stop NAME, argv from the subcommand on. */
+int hvctl_net_start (int argc, char **argv, GError **error);
+int hvctl_net_stop (int argc, char **argv, GError **error);

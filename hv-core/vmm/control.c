@@ -48,8 +48,16 @@ struct control_server
   GSocket *listener;
   GSource *accept_source;
   GSource *quit_source;
-  GPtrArray *clients; /* ControlClient, one reference each */
+  GPtrArray *clients;     /* ControlClient, one reference each */
+  GArray *extra_commands; /* ControlExtraCommand */
 };
+
+typedef struct
+{
+  char *name;
+  ControlExtraFunc func;
+  void *user_data;
+} ControlExtraCommand;
 
 /* The error classes of the protocol. */
 typedef enum
@@ -251,6 +259,38 @@ cmd_query_status (ControlServer *server, ControlClass *klass, GError **error)
   return node_take_object (result);
 }
 
+static JsonObject *
+block_info_to_json (const VmmBlockInfo *info)
+{
+  JsonObject *disk = json_object_new ();
+
+  json_object_set_string_member (disk, "id", info->id);
+  json_object_set_string_member (disk, "path", info->path);
+  json_object_set_boolean_member (disk, "readonly", info->readonly);
+  json_object_set_int_member (disk, "size", info->size);
+  json_object_set_int_member (disk, "requests", info->requests);
+  json_object_set_int_member (disk, "read-bytes", info->read_bytes);
+  json_object_set_int_member (disk, "written-bytes", info->written_bytes);
+  json_object_set_int_member (disk, "flushes", info->flushes);
+  json_object_set_int_member (disk, "discards", info->discards);
+  json_object_set_int_member (disk, "errors", info->errors);
+  return disk;
+}
+
+static JsonNode *
+cmd_query_block (ControlServer *server, ControlClass *klass, GError **error)
+{
+  g_autoptr (GArray) disks = vmm_query_block (server->vmm);
+  JsonObject *result = json_object_new ();
+  JsonArray *list = json_array_new ();
+
+  for (guint i = 0; i < disks->len; i++)
+    json_array_add_object_element (list,
+                                   block_info_to_json (&g_array_index (disks, VmmBlockInfo, i)));
+  json_object_set_array_member (result, "disks", list);
+  return node_take_object (result);
+}
+
 /* Runs one of the vmm's state changes and maps its failure onto a class. */
 static JsonNode *
 run_vmm_action (gboolean (*action) (Vmm *, GError **), ControlServer *server, ControlClass *klass,
@@ -324,6 +364,7 @@ static const struct
 } control_commands[] = {
   { "query-status", cmd_query_status }, { "pause", cmd_pause }, { "resume", cmd_resume },
   { "powerdown", cmd_powerdown },       { "reset", cmd_reset }, { "quit", cmd_quit },
+  { "query-block", cmd_query_block },
 };
 
 static ControlCommandFunc
@@ -335,6 +376,36 @@ lookup_command (const char *name)
   return NULL;
 }
 
+static const ControlExtraCommand *
+lookup_extra_command (ControlServer *server, const char *name)
+{
+  for (guint i = 0; server->extra_commands != NULL && i < server->extra_commands->len; i++)
+    {
+      const ControlExtraCommand *c =
+          &g_array_index (server->extra_commands, ControlExtraCommand, i);
+
+      if (g_str_equal (c->name, name))
+        return c;
+    }
+  return NULL;
+}
+
+static JsonNode *
+run_extra_command (const ControlExtraCommand *command, JsonNode *arguments, ControlClass *klass,
+                   GError **error)
+{
+  JsonNode *result = command->func (arguments != NULL ? json_node_get_object (arguments) : NULL,
+                                    command->user_data, error);
+
+  if (result != NULL)
+    return result;
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+    *klass = CONTROL_CLASS_INVALID_PARAMETER;
+  else if (g_error_matches (*error, HV_VMM_ERROR, HV_VMM_ERROR_INVALID_STATE))
+    *klass = CONTROL_CLASS_INVALID_STATE;
+  return NULL;
+}
+
 static void
 client_execute (ControlClient *client, JsonObject *request)
 {
@@ -343,6 +414,7 @@ client_execute (ControlClient *client, JsonObject *request)
   JsonNode *arguments = json_object_get_member (request, "arguments");
   ControlClass klass = CONTROL_CLASS_GENERIC;
   g_autoptr (GError) error = NULL;
+  const ControlExtraCommand *extra = NULL;
   ControlCommandFunc func;
   JsonNode *result;
 
@@ -354,13 +426,15 @@ client_execute (ControlClient *client, JsonObject *request)
     }
   func = lookup_command (json_node_get_string (execute));
   if (func == NULL)
+    extra = lookup_extra_command (client->server, json_node_get_string (execute));
+  if (func == NULL && extra == NULL)
     {
       g_autofree char *desc =
           g_strdup_printf (_ ("The command “%s” does not exist"), json_node_get_string (execute));
       client_send_error (client, id, CONTROL_CLASS_COMMAND_NOT_FOUND, desc);
       return;
     }
-  /* No command takes arguments yet, but a malformed “arguments” is still wrong. */
+  /* A malformed “arguments” is wrong whether or not the command takes any. */
   if (arguments != NULL && !JSON_NODE_HOLDS_OBJECT (arguments))
     {
       client_send_error (client, id, CONTROL_CLASS_INVALID_PARAMETER,
@@ -368,7 +442,10 @@ client_execute (ControlClient *client, JsonObject *request)
       return;
     }
 
-  result = func (client->server, &klass, &error);
+  if (extra != NULL)
+    result = run_extra_command (extra, arguments, &klass, &error);
+  else
+    result = func (client->server, &klass, &error);
   if (result == NULL)
     client_send_error (client, id, klass, error->message);
   else
@@ -641,9 +718,26 @@ control_server_free (ControlServer *server)
   while (server->clients->len > 0)
     client_close (g_ptr_array_index (server->clients, server->clients->len - 1));
   g_ptr_array_unref (server->clients);
+  if (server->extra_commands != NULL)
+    {
+      for (guint i = 0; i < server->extra_commands->len; i++)
+        g_free (g_array_index (server->extra_commands, ControlExtraCommand, i).name);
+      g_array_unref (server->extra_commands);
+    }
   g_socket_close (server->listener, NULL);
   g_object_unref (server->listener);
   unlink (server->path);
   g_free (server->path);
   g_free (server);
+}
+
+void
+control_server_add_command (ControlServer *server, const char *name, ControlExtraFunc func,
+                            void *user_data)
+{
+  ControlExtraCommand command = { g_strdup (name), func, user_data };
+
+  if (server->extra_commands == NULL)
+    server->extra_commands = g_array_new (FALSE, FALSE, sizeof (ControlExtraCommand));
+  g_array_append_val (server->extra_commands, command);
 }

@@ -20,6 +20,10 @@
 
 #include "console.h"
 #include "control.h"
+#include "disk-config.h"
+#include "display/display-config.h"
+#include "display/display-control.h"
+#include "display/display-server.h"
 #include "vmm.h"
 
 #define EXIT_STARTUP_FAILED 1
@@ -38,6 +42,10 @@ typedef struct
   int cpus;
   gboolean no_reboot;
   int ready_fd;
+  char **disks;         /* --disk, as given */
+  GArray *disk_configs; /* VmmDiskConfig */
+  char *display;
+  DisplayConfig display_config;
 } Options;
 
 typedef struct
@@ -47,6 +55,8 @@ typedef struct
   Vmm *vmm;
   ControlServer *control;
   ConsoleServer *console;
+  DisplayServer *display;
+  DisplayControl *display_control;
   int lock_fd;
   char *lock_path;
   gboolean own_dir; /* the lock is ours: DIR is ours to remove */
@@ -62,6 +72,10 @@ options_clear (Options *o)
   g_free (o->initrd);
   g_free (o->append);
   g_free (o->console_log);
+  g_strfreev (o->disks);
+  g_clear_pointer (&o->disk_configs, g_array_unref);
+  g_free (o->display);
+  display_config_clear (&o->display_config);
 }
 
 static gboolean
@@ -83,6 +97,10 @@ parse_options (Options *o, int *argc, char ***argv, GError **error)
       N_ ("Exit instead of restarting when the guest resets"), NULL },
     { "ready-fd", 0, 0, G_OPTION_ARG_INT, &o->ready_fd,
       N_ ("Write OK or ERROR to this file descriptor once started"), "FD" },
+    { "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks,
+      N_ ("A virtio disk: path=FILE[,readonly=on][,serial=S] (repeatable)"), "DISK" },
+    { "display", 0, 0, G_OPTION_ARG_STRING, &o->display,
+      N_ ("The screen: none, or spice[,width=W,height=H][,port=N,addr=A,password=P]"), "DISPLAY" },
     { NULL },
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
@@ -103,7 +121,10 @@ parse_options (Options *o, int *argc, char ***argv, GError **error)
                    _ ("--memory and --cpus must be positive numbers."));
       return FALSE;
     }
-  return TRUE;
+  o->disk_configs = disk_config_parse ((const char *const *) o->disks, error);
+  if (o->disk_configs == NULL)
+    return FALSE;
+  return display_config_parse (&o->display_config, o->display, error);
 }
 
 /* Writes all of LINE to FD; the reader waits for the newline. */
@@ -210,7 +231,17 @@ start (App *app, GError **error)
     .memory_mib = app->opts.memory_mib,
     .cpus = app->opts.cpus,
     .no_reboot = app->opts.no_reboot,
+    .disks = (const VmmDiskConfig *) app->opts.disk_configs->data,
+    .n_disks = app->opts.disk_configs->len,
   };
+  const DisplayConfig *display = &app->opts.display_config;
+
+  if (display->enabled)
+    {
+      config.display_width = display->width;
+      config.display_height = display->height;
+      config.display_fb_file = display->fb_file;
+    }
 
   if (!take_lock (app, error))
     return FALSE;
@@ -223,6 +254,15 @@ start (App *app, GError **error)
   app->console = console_server_new (app->vmm, console_path, app->opts.console_log, error);
   if (app->console == NULL)
     return FALSE;
+  if (display->enabled)
+    {
+      g_autofree char *spice_path = g_build_filename (app->opts.runtime_dir, "spice.sock", NULL);
+
+      app->display = display_server_new (app->vmm, display, spice_path, error);
+      if (app->display == NULL)
+        return FALSE;
+    }
+  app->display_control = display_control_new (app->control, app->vmm, app->display);
   vmm_set_event_func (app->vmm, on_vmm_event, app);
   vmm_set_console_output_func (app->vmm, on_console_output, app->console);
   return vmm_start (app->vmm, error);
@@ -234,7 +274,9 @@ static void
 cleanup (App *app)
 {
   g_clear_pointer (&app->control, control_server_free);
+  g_clear_pointer (&app->display_control, display_control_free);
   g_clear_pointer (&app->console, console_server_free);
+  g_clear_pointer (&app->display, display_server_free);
   g_clear_pointer (&app->vmm, vmm_free);
   if (app->own_dir)
     {
@@ -242,10 +284,12 @@ cleanup (App *app)
           g_build_filename (app->opts.runtime_dir, "control.sock", NULL);
       g_autofree char *console_path =
           g_build_filename (app->opts.runtime_dir, "console.sock", NULL);
+      g_autofree char *spice_path = g_build_filename (app->opts.runtime_dir, "spice.sock", NULL);
 
       /* The servers remove their sockets; these cover a failed start. */
       g_unlink (control_path);
       g_unlink (console_path);
+      g_unlink (spice_path);
       g_unlink (app->lock_path);
       g_rmdir (app->opts.runtime_dir);
     }

@@ -147,6 +147,7 @@ static const VmmDevice vmm_devices[] = {
   { "i8042", i8042_dev_init, i8042_dev_reset, i8042_dev_fini },
   { "rtc", rtc_dev_init, rtc_dev_reset, rtc_dev_fini },
   { "acpi-pm", acpi_pm_dev_init, acpi_pm_dev_reset, acpi_pm_dev_fini },
+  { "pci", vmm_pci_init, vmm_pci_reset, vmm_pci_fini },
 };
 
 gboolean

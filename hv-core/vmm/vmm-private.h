@@ -10,9 +10,13 @@
 #include "dev/i8042.h"
 #include "dev/rtc.h"
 #include "dev/serial.h"
+#include "display/framebuffer.h"
+#include "display/pci-display.h"
 #include "kvm/kvm.h"
 #include "kvm/vcpu.h"
 #include "vmm.h"
+
+typedef struct vmm_pci VmmPci;
 
 /* What the vCPU threads are told to do. */
 typedef enum
@@ -43,6 +47,9 @@ struct vmm
   I8042 *i8042;
   Rtc *rtc;
   AcpiPm *pm;
+  VmmPci *pci;     /* the PCI bus and its virtio devices (vmm-pci.c) */
+  Framebuffer *fb; /* NULL without a display */
+  PciDisplay *pci_display;
 
   unsigned n_vcpus;
   Vcpu *vcpus;
@@ -86,6 +93,15 @@ void vmm_cpus_destroy (Vmm *vmm);
 /* From any thread: the guest wants REQUEST; the first one wins.
  * Takes MESSAGE. */
 void vmm_request (Vmm *vmm, VmmRequest request, char *message);
+
+/* vmm-pci.c: the PCI host bridge, virtio-blk disks and virtio-rng. */
+gboolean vmm_pci_init (Vmm *vmm, GError **error);
+void vmm_pci_reset (Vmm *vmm);
+void vmm_pci_fini (Vmm *vmm);
+/* The bus, for devices that other parts add (the display). */
+PciBus *vmm_pci_get_bus (Vmm *vmm);
+/* Where 64-bit BARs go, for the DSDT. */
+uint64_t vmm_pci_get_mmio64_base (Vmm *vmm);
 
 /* vmm-devices.c */
 gboolean vmm_devices_init (Vmm *vmm, GError **error);

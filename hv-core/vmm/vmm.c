@@ -9,6 +9,7 @@
 
 #include "acpi/acpi.h"
 #include "boot/layout.h"
+#include "display/framebuffer.h"
 
 /* Below this even the boot structures under 1 MiB do not fit. */
 #define VMM_MIN_MEMORY_MIB 2
@@ -83,13 +84,53 @@ vmm_write_acpi (Vmm *vmm, GError **error)
 {
   uint8_t *buf = guest_memory_ptr (&vmm->kvm.mem, BOOT_ACPI_ADDR, BOOT_ACPI_SIZE);
 
-  if (buf == NULL || acpi_build_tables (buf, BOOT_ACPI_SIZE, BOOT_ACPI_ADDR, vmm->n_vcpus) == 0)
+  if (buf == NULL || acpi_build_tables_pci (buf, BOOT_ACPI_SIZE, BOOT_ACPI_ADDR, vmm->n_vcpus,
+                                            vmm_pci_get_mmio64_base (vmm)) == 0)
     {
       g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_FAILED,
                    _ ("The ACPI tables do not fit in the BIOS area."));
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+vmm_create_display (Vmm *vmm, GError **error)
+{
+  const VmmConfig *config = &vmm->config;
+
+  if (config->display_width == 0 || config->display_height == 0)
+    return TRUE;
+  vmm->fb = framebuffer_new (config->display_width, config->display_height, config->display_fb_file,
+                             error);
+  return vmm->fb != NULL && framebuffer_register (vmm->fb, vmm->kvm.vm_fd, error);
+}
+
+/* The framebuffer also as a PCI display's BAR 0; before the first reset,
+ * which gives the BAR its address. */
+static gboolean
+vmm_add_pci_display (Vmm *vmm, GError **error)
+{
+  if (vmm->fb == NULL)
+    return TRUE;
+  vmm->pci_display = pci_display_new (vmm->fb);
+  return pci_bus_add (vmm_pci_get_bus (vmm), pci_display_get_device (vmm->pci_display), error);
+}
+
+/* Only the bzImage protocol has a screen_info: PVH kernels find no display. */
+static void
+vmm_announce_display (Vmm *vmm, const BootEntry *entry)
+{
+  void *zero_page;
+
+  if (vmm->fb == NULL)
+    return;
+  framebuffer_reset (vmm->fb);
+  if (entry->rsi == 0)
+    return;
+  zero_page = guest_memory_ptr (&vmm->kvm.mem, entry->rsi, 4096); /* struct boot_params */
+  if (zero_page != NULL)
+    framebuffer_announce (vmm->fb, zero_page, FRAMEBUFFER_ANNOUNCE_EFI);
 }
 
 gboolean
@@ -105,6 +146,7 @@ vmm_reboot (Vmm *vmm, GError **error)
   if (!vmm_write_acpi (vmm, error) ||
       !boot_loader_load (vmm->loader, &vmm->kvm.mem, BOOT_ACPI_ADDR, &entry, error))
     return FALSE;
+  vmm_announce_display (vmm, &entry);
   for (unsigned i = 0; i < vmm->n_vcpus; i++)
     {
       if (!vcpu_reset (&vmm->vcpus[i], &entry, error))
@@ -135,7 +177,9 @@ vmm_new (const VmmConfig *config, GError **error)
   vmm->loader = boot_loader_new (config->kernel_path, config->initrd_path, config->cmdline,
                                  config->memory_mib << 20, error);
   if (vmm->loader == NULL || !kvm_create_vm (&vmm->kvm, config->memory_mib, error) ||
-      !vmm_devices_init (vmm, error) || !vmm_cpus_create (vmm, error) || !vmm_reboot (vmm, error))
+      !vmm_create_display (vmm, error) || !vmm_devices_init (vmm, error) ||
+      !vmm_add_pci_display (vmm, error) || !vmm_cpus_create (vmm, error) ||
+      !vmm_reboot (vmm, error))
     goto fail;
   return vmm;
 
@@ -159,6 +203,9 @@ vmm_free (Vmm *vmm)
   vmm_devices_fini (vmm);
   g_clear_pointer (&vmm->loader, boot_loader_free);
   kvm_close (&vmm->kvm);
+  /* After the bus (devices fini) that pointed at it. */
+  g_clear_pointer (&vmm->pci_display, pci_display_free);
+  g_clear_pointer (&vmm->fb, framebuffer_free);
   g_clear_error (&vmm->fatal_error);
   g_free (vmm->name);
   g_free (vmm->uuid);
@@ -382,4 +429,16 @@ void
 vmm_console_input (Vmm *vmm, const uint8_t *bytes, size_t len)
 {
   serial_input (vmm->serial, bytes, len);
+}
+
+Framebuffer *
+vmm_get_framebuffer (Vmm *vmm)
+{
+  return vmm->fb;
+}
+
+I8042 *
+vmm_get_i8042 (Vmm *vmm)
+{
+  return vmm->i8042;
 }

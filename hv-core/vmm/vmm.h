@@ -19,6 +19,14 @@
 
 typedef struct vmm Vmm;
 
+/* A virtio-blk disk (vmm-pci.c). */
+typedef struct
+{
+  const char *path;   /* raw image file, block device or partition */
+  const char *serial; /* NULL: none; at most 20 bytes are shown */
+  bool readonly;
+} VmmDiskConfig;
+
 typedef struct
 {
   const char *name;
@@ -29,6 +37,11 @@ typedef struct
   uint64_t memory_mib;
   unsigned cpus;
   bool no_reboot; /* a guest reset ends the VMM instead of restarting */
+  /* The linear framebuffer (display/framebuffer.h); 0 x 0: none. */
+  unsigned display_width, display_height;
+  const char *display_fb_file; /* benchmarks only; NULL: private memory */
+  const VmmDiskConfig *disks;  /* n_disks virtio-blk disks, copied by vmm_new() */
+  unsigned n_disks;
 } VmmConfig;
 
 typedef enum
@@ -85,8 +98,26 @@ void vmm_quit (Vmm *vmm);
  * with status 2 after printing this message. NULL otherwise. */
 const GError *vmm_get_fatal_error (Vmm *vmm);
 
+/* What query-block reports about one disk. */
+typedef struct
+{
+  char *id; /* "disk0", "disk1" ... in command-line order */
+  char *path;
+  bool readonly;
+  uint64_t size; /* bytes */
+  uint64_t requests, read_bytes, written_bytes, flushes, discards, errors;
+} VmmBlockInfo;
+
+/* Every disk, in order; free with g_array_unref(). */
+GArray *vmm_query_block (Vmm *vmm);
+
 /* Bytes typed at the serial console, queued into COM1's receiver. */
 void vmm_console_input (Vmm *vmm, const uint8_t *bytes, size_t len);
+
+/* The display's framebuffer (NULL without one) and the keyboard and mouse
+ * controller, for the display server and the control socket. */
+struct framebuffer *vmm_get_framebuffer (Vmm *vmm);
+struct i8042 *vmm_get_i8042 (Vmm *vmm);
 
 #define HV_VMM_ERROR (hv_vmm_error_quark ())
 GQuark hv_vmm_error_quark (void);

@@ -18,7 +18,7 @@
 #
 # Usage: boot-linux.sh --vmm qemu|hv-vmm [--hv-vmm PATH] [--workdir DIR]
 #          [--where auto|host|nested] [--cpus N] [--memory MIB] [--debug] [--keep]
-#          [--extra-append ARGS]
+#          [--extra-append ARGS] [--display HVCTL]
 #
 #   --workdir DIR  where the logs are kept (default: current directory);
 #                  temporary files go to a directory below it, removed at exit
@@ -28,6 +28,9 @@
 #                  the level-1 VM a trace of the guest's KVM exits
 #                  (l1-kvm-trace.log: what the guest did last).
 #   --extra-append ARGS  more guest kernel parameters (to bisect a failure).
+#   --display HVCTL  hv-vmm only: a framebuffer with SPICE; the guest's efifb must
+#                  show its console there, checked on a screenshot that HVCTL
+#                  (the built hvctl) takes (display.sh; kept as DIR/screen.png).
 #
 # Logs kept in DIR: l2-console.log (the guest's COM1), vmm-output.log (the
 # VMM's stdout and stderr), vmm-ready.txt (what it wrote to --ready-fd),
@@ -44,6 +47,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/initramfs.sh"
+. "$here/display.sh"
 
 vmm=
 hv_vmm=
@@ -54,6 +58,8 @@ memory=512
 debug=false
 keep=false
 extra_append=
+display_hvctl=
+guest_uuid=6d1f3c4e-8a7b-4c2d-9e0f-1a2b3c4d5e6f
 
 usage() {
 	sed -n 's/^# \{0,1\}//; /^Usage:/,/^$/p' "$0" >&2
@@ -71,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--debug) debug=true ;;
 	--keep) keep=true ;;
 	--extra-append) extra_append=${2-}; shift ;;
+	--display) display_hvctl=${2-}; shift ;;
 	-h | --help) usage ;;
 	*) echo "boot-linux: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -149,6 +156,10 @@ if [ "$vmm" = hv-vmm ]; then
 	[ -n "$hv_vmm" ] || fail "--vmm hv-vmm needs --hv-vmm PATH (the built hv-vmm)"
 	[ -x "$hv_vmm" ] || fail "hv-vmm not found or not executable: $hv_vmm"
 fi
+if [ -n "$display_hvctl" ]; then
+	[ "$vmm" = hv-vmm ] || fail "--display is for --vmm hv-vmm only"
+	[ -x "$display_hvctl" ] || fail "hvctl not found or not executable: $display_hvctl"
+fi
 
 host_has_hw_virt() { grep -qwE 'vmx|svm' /proc/cpuinfo; }
 if [ "$where" = auto ]; then
@@ -181,15 +192,36 @@ if $debug; then
 	append="$append earlyprintk=serial,ttyS0,115200 ignore_loglevel"
 fi
 append="$append${extra_append:+ $extra_append}"
+[ -z "$display_hvctl" ] || display_append
 
 mkdir -p "$tmp/l2-root"
 initramfs_add_busybox "$tmp/l2-root" "$busybox" || fail "cannot copy $busybox"
+# hv-vmm also gets a virtio-blk disk (an ext4 image made here, with a file
+# that the /init reads back) and virtio-rng; the cloud kernel has their
+# drivers as modules, which go into the guest's initramfs.
+disk_token=hangar-disk-$$
+if [ "$vmm" = hv-vmm ]; then
+	mkfs_ext4=$(PATH=$PATH:/sbin:/usr/sbin command -v mkfs.ext4) ||
+		fail "mkfs.ext4 not found: install the Debian package e2fsprogs"
+	mkdir -p "$tmp/disk-root" "$tmp/l2-root/hangar-modules"
+	echo "$disk_token" >"$tmp/disk-root/hangar.txt"
+	truncate -s 16M "$tmp/disk.img" &&
+		"$mkfs_ext4" -q -F -d "$tmp/disk-root" "$tmp/disk.img" >/dev/null ||
+		fail "mkfs.ext4 could not make the test disk image"
+	for module in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
+		virtio_blk virtio-rng; do
+		path=$(modinfo -k "$kversion" -n "$module" 2>/dev/null) && [ -r "$path" ] ||
+			fail "the $module module of $kversion is missing (Debian package linux-image-$kversion)"
+		cp "$path" "$tmp/l2-root/hangar-modules/$module.ko" || fail "cannot copy $path"
+	done
+	append="$append hangar_disk=$disk_token"
+fi
 cp "$here/l2-init.sh" "$tmp/l2-root/init" && chmod 0755 "$tmp/l2-root/init" ||
 	fail "cannot copy l2-init.sh"
 initramfs_pack "$tmp/l2-root" "$tmp/l2-initrd.gz" || fail "cannot build the guest initramfs"
 
-# vmm_argv KERNEL INITRD CONSOLE_LOG RUNTIME_DIR: the VMM command line, in the
-# array argv; the paths differ between a run here and one in the L1 VM.
+# vmm_argv KERNEL INITRD CONSOLE_LOG RUNTIME_DIR DISK: the VMM command line, in
+# the array argv; the paths differ between a run here and one in the L1 VM.
 vmm_argv() {
 	case "$vmm" in
 	qemu)
@@ -201,10 +233,12 @@ vmm_argv() {
 			-kernel "$1" -initrd "$2" -append "$append")
 		;;
 	hv-vmm)
-		argv=(hv-vmm --name boot-linux --uuid 6d1f3c4e-8a7b-4c2d-9e0f-1a2b3c4d5e6f
+		argv=(hv-vmm --name boot-linux --uuid "$guest_uuid"
 			--runtime-dir "$4" --kernel "$1" --initrd "$2" --append "$append"
 			--memory "$memory" --cpus "$cpus" --console-log "$3" --no-reboot
-			--ready-fd 3)
+			--ready-fd 3 --disk "path=$5,serial=hangar-disk0")
+		[ -z "$display_hvctl" ] ||
+			argv+=(--display "spice,width=$display_width,height=$display_height")
 		;;
 	esac
 }
@@ -222,12 +256,19 @@ if [ "$where" = host ]; then
 	# longer than 107 bytes cannot be bound: a deep build tree gets a short
 	# directory under /tmp instead.
 	runtime_dir=$tmp/run
+	# hvctl finds the guest under $XDG_RUNTIME_DIR/hangar/vms/UUID.
+	[ -z "$display_hvctl" ] || runtime_dir=$tmp/xdg/hangar/vms/$guest_uuid
 	if [ ${#runtime_dir} -gt 80 ]; then
 		runtime_parent=$(mktemp -d /tmp/hangar-boot-linux.XXXXXX) || fail "cannot create a directory in /tmp"
 		runtime_dir=$runtime_parent/run
 	fi
-	vmm_argv "$kernel" "$tmp/l2-initrd.gz" "$l2_log" "$runtime_dir"
+	vmm_argv "$kernel" "$tmp/l2-initrd.gz" "$l2_log" "$runtime_dir" "$tmp/disk.img"
 	if [ "$vmm" = hv-vmm ]; then argv[0]=$hv_vmm; else argv[0]=$qemu; fi
+	if [ -n "$display_hvctl" ]; then
+		display_script "$tmp/vmm-display.sh" "$tmp/xdg" "$display_hvctl" "$workdir/$display_png_name" "$l2_log"
+		argv=(sh "$tmp/vmm-display.sh")
+	fi
+	mkdir -p "${runtime_dir%/*}"
 	mkdir -m 0700 "$runtime_dir"
 	: >"$l2_log"
 	t0=$(date +%s)
@@ -250,7 +291,12 @@ else
 	cp "$kernel" "$l1/hangar/l2-kernel" && cp "$tmp/l2-initrd.gz" "$l1/hangar/l2-initrd.gz" ||
 		fail "cannot copy the guest kernel and initramfs"
 
-	vmm_argv /hangar/l2-kernel /hangar/l2-initrd.gz /tmp/l2-console.log /run/hangar/vm
+	if [ "$vmm" = hv-vmm ]; then
+		cp "$tmp/disk.img" "$l1/hangar/disk.img" || fail "cannot copy the test disk image"
+	fi
+	l1_runtime_dir=/run/hangar/vm
+	[ -z "$display_hvctl" ] || l1_runtime_dir=/run/hangar/vms/$guest_uuid
+	vmm_argv /hangar/l2-kernel /hangar/l2-initrd.gz /tmp/l2-console.log "$l1_runtime_dir" /hangar/disk.img
 	case "$vmm" in
 	qemu)
 		initramfs_add_program "$l1" "$qemu" /usr/bin/qemu-system-x86_64 ||
@@ -265,6 +311,12 @@ else
 		initramfs_add_program "$l1" "$hv_vmm" /usr/bin/hv-vmm ||
 			fail "cannot copy $hv_vmm and its libraries"
 		argv[0]=/usr/bin/hv-vmm
+		if [ -n "$display_hvctl" ]; then
+			initramfs_add_program "$l1" "$display_hvctl" /usr/bin/hvctl ||
+				fail "cannot copy $display_hvctl and its libraries"
+			display_script "$l1/hangar/vmm-display.sh" /run /usr/bin/hvctl /tmp/screen.png /tmp/l2-console.log
+			argv=(sh /hangar/vmm-display.sh)
+		fi
 		;;
 	esac
 	# The L1 VM runs exactly this command line, quoted for its shell.
@@ -276,7 +328,7 @@ else
 	} >"$l1/hangar/vmm.sh"
 	{
 		echo "VMM_TIMEOUT=$vmm_timeout"
-		echo "RUNTIME_DIR=/run/hangar/vm"
+		echo "RUNTIME_DIR=$l1_runtime_dir"
 		if $debug; then echo KVM_TRACE=1; else echo KVM_TRACE=0; fi
 		if [ "$vmm" = hv-vmm ]; then echo CHECK_RUNTIME_DIR=1; else echo CHECK_RUNTIME_DIR=0; fi
 	} >"$l1/hangar/vmm.conf"
@@ -316,6 +368,11 @@ else
 	extract vmm-output "$out_log"
 	extract vmm-ready "$ready_file"
 	extract l1-dmesg "$workdir/l1-dmesg.log"
+	if [ -n "$display_hvctl" ]; then
+		rm -f "$workdir/$display_png_name"
+		extract screen-png "$tmp/screen.b64"
+		[ -s "$tmp/screen.b64" ] && base64 -d "$tmp/screen.b64" >"$workdir/$display_png_name"
+	fi
 	if $debug; then extract kvm-trace "$workdir/l1-kvm-trace.log"; fi
 	status=$(printf '%s\n' "$exit_line" | sed -n 's/.*status=\([0-9]*\).*/\1/p')
 	vmm_seconds=$(printf '%s\n' "$exit_line" | sed -n 's/.*seconds=\([0-9]*\).*/\1/p')
@@ -403,6 +460,12 @@ min_kib=$((max_kib - max_kib / 16 - 48 * 1024))
 [ -n "$memtotal" ] && [ "$memtotal" -le "$max_kib" ] && [ "$memtotal" -ge "$min_kib" ] ||
 	verdict_fail "MemTotal ${memtotal:-?} KiB is not within $min_kib..$max_kib KiB for $memory MiB of RAM: $result"
 
+if [ "$vmm" = hv-vmm ]; then
+	[ "$(field disk)" = ok ] ||
+		verdict_fail "the guest did not read its virtio-blk disk back (disk=$(field disk)): $result"
+	[ "$(field rng)" = ok ] ||
+		verdict_fail "the guest found no virtio-rng (rng=$(field rng)): $result"
+fi
 if [ "$cpus" = 1 ]; then want_online=0; else want_online="0-$((cpus - 1))"; fi
 [ "$(field online)" = "$want_online" ] ||
 	verdict_fail "the guest brought up CPUs $(field online), not $want_online: $result"
@@ -426,6 +489,7 @@ case "$status" in
 0) ;;
 *) verdict_fail "the guest powered off but the VMM exited with status $status, not 0" ;;
 esac
+[ -z "$display_hvctl" ] || display_verdict "$workdir/$display_png_name" "$tmp/l2.txt"
 
 {
 	echo "PASS: $summary"

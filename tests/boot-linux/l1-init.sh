@@ -48,7 +48,7 @@ echo "HANGAR-L1: kvm-amd loaded, /dev/kvm ready"
 
 . /hangar/vmm.conf
 # The runtime directory that hv-vmm expects its caller to have made.
-mkdir -p /run/hangar
+mkdir -p "${RUNTIME_DIR%/*}"
 mkdir -m 0700 "$RUNTIME_DIR"
 
 # --debug: record the guest's VM exits in the kernel's trace ring buffer,
@@ -82,6 +82,11 @@ dump() { # tag file
 dump l2-console /tmp/l2-console.log
 dump vmm-output /tmp/vmm-output.log
 dump vmm-ready /tmp/vmm-ready.txt
+# boot-linux.sh --display: the screenshot, as text.
+if [ -s /tmp/screen.png ]; then
+	base64 /tmp/screen.png >/tmp/screen.b64
+	dump screen-png /tmp/screen.b64
+fi
 dmesg >/tmp/l1-dmesg.txt
 dump l1-dmesg /tmp/l1-dmesg.txt
 if [ "$KVM_TRACE" = 1 ] && [ -r /sys/kernel/tracing/trace ]; then

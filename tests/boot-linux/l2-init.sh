@@ -8,7 +8,8 @@
 # console and powers the machine off through ACPI S5.
 #
 # Result line (the host parses it; keep the format stable):
-#   HANGAR-L2-RESULT PASS|FAIL cpus=N online=LIST memtotal_kib=N want_cpus=N want_mem_mib=N [why=...]
+#   HANGAR-L2-RESULT PASS|FAIL cpus=N online=LIST memtotal_kib=N want_cpus=N want_mem_mib=N
+#     [disk=ok|WHY rng=ok|WHY (with hangar_disk=)] [why=...]
 
 /bin/busybox mkdir -p /bin /proc /sys /dev
 /bin/busybox --install -s /bin
@@ -24,10 +25,14 @@ echo "HANGAR-L2: /init reached"
 
 want_cpus=
 want_mem_mib=
+hold=
+want_disk=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	hangar_cpus=*) want_cpus=${arg#hangar_cpus=} ;;
 	hangar_mem_mib=*) want_mem_mib=${arg#hangar_mem_mib=} ;;
+	hangar_hold=*) hold=${arg#hangar_hold=} ;;
+	hangar_disk=*) want_disk=${arg#hangar_disk=} ;;
 	esac
 done
 
@@ -73,9 +78,52 @@ case "$want_mem_mib" in
 	;;
 esac
 
+# hangar_disk=TOKEN: a virtio-blk disk (serial hangar-disk0) holds an ext4
+# file system whose hangar.txt says TOKEN; a virtio-rng is there too. The
+# drivers are modules in /hangar-modules. Appends disk= and rng= fields.
+disk=
+rng=
+check_disk() {
+	for module in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
+		virtio_blk virtio-rng; do
+		insmod "/hangar-modules/$module.ko" || { disk=insmod-$module; return; }
+	done
+	for i in $(seq 50); do [ -b /dev/vda ] && break; sleep 0.2; done
+	[ -b /dev/vda ] || { disk=no-vda; return; }
+	[ "$(cat /sys/block/vda/serial 2>/dev/null)" = hangar-disk0 ] || { disk=bad-serial; return; }
+	mkdir -p /mnt
+	mount -t ext4 /dev/vda /mnt || { disk=mount-failed; return; }
+	[ "$(cat /mnt/hangar.txt)" = "$want_disk" ] || { disk=bad-content; umount /mnt; return; }
+	# A write, a sync and a read through a fresh mount go through the device.
+	echo "$want_disk-written" >/mnt/written.txt && sync && umount /mnt &&
+		mount -t ext4 -o ro /dev/vda /mnt || { disk=write-failed; return; }
+	[ "$(cat /mnt/written.txt)" = "$want_disk-written" ] || disk=bad-written
+	umount /mnt
+	# MSI-X: the driver names its vectors virtioN-config and virtioN-req.0;
+	# with INTx (pci=nomsi) there is one IOAPIC line, virtioN, that the
+	# DSDT's _PRT routed.
+	case " $(cat /proc/cmdline) " in
+	*" pci=nomsi "*) grep -qE 'IO-APIC.* virtio[0-9]+$' /proc/interrupts || disk=${disk:-no-intx} ;;
+	*) grep -q 'virtio[0-9]*-req' /proc/interrupts || disk=${disk:-no-msix} ;;
+	esac
+	[ -n "$disk" ] || disk=ok
+}
+if [ -n "$want_disk" ]; then
+	check_disk
+	[ "$disk" = ok ] || fail "disk-$disk"
+	case "$(cat /sys/class/misc/hw_random/rng_current 2>/dev/null)" in
+	virtio_rng*) head -c 16 /dev/hwrng >/dev/null 2>&1 && rng=ok || rng=read-failed ;;
+	*) rng=missing ;;
+	esac
+	[ "$rng" = ok ] || fail "rng-$rng"
+fi
+
+# hangar_hold=N: stay up N more seconds (boot-linux.sh --display takes a
+# screenshot meanwhile).
+case "$hold" in '' | *[!0-9]*) ;; *) sleep "$hold" ;; esac
 # Let the console settle so that no kernel message splits the result line.
 sleep 1
-echo "HANGAR-L2-RESULT $verdict cpus=$cpus online=$online memtotal_kib=$memtotal_kib want_cpus=$want_cpus want_mem_mib=$want_mem_mib${why:+ why=$why}"
+echo "HANGAR-L2-RESULT $verdict cpus=$cpus online=$online memtotal_kib=$memtotal_kib want_cpus=$want_cpus want_mem_mib=$want_mem_mib${disk:+ disk=$disk}${rng:+ rng=$rng}${why:+ why=$why}"
 
 # reboot(RB_POWER_OFF): the kernel's ACPI power-off writes SLP_TYP(S5)|SLP_EN
 # to the PM1 control register, which is what the VMM must turn into its exit.

@@ -178,6 +178,8 @@ __attribute__ ((noreturn)) void guest_exception (const uint64_t *frame);
 
 /* The boot information, for the runtime's own use (ACPI needs the RSDP hint). */
 extern const GuestBoot *guest_boot;
+/* What the loader passed: the zero page (bzImage) or hvm_start_info (PVH). */
+extern uint64_t guest_boot_info;
 
 /* Writes one byte as is ('\n' is not expanded). */
 void con_put_raw (uint8_t c);

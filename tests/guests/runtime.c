@@ -31,6 +31,7 @@ extern uint64_t boot_pgt[];
 extern const uint8_t exception_stubs[];
 
 const GuestBoot *guest_boot;
+uint64_t guest_boot_info;
 static GuestBoot boot_info;
 static uint64_t idt[64] __attribute__ ((aligned (16)));
 /* Outside .bss, which boot.S clears before anything is printed: pages are cleared when
@@ -291,6 +292,7 @@ guest_start (uint32_t kind, uint64_t info)
   con_init ();
   boot_parse (kind, info, &boot_info);
   guest_boot = &boot_info;
+  guest_boot_info = info;
   guest_main (&boot_info);
   acpi_poweroff ();
   con_printf ("POWEROFF FAILED\n");

@@ -24,6 +24,11 @@ typedef struct
   gboolean no_reboot; /* a guest reset ends the guest */
   char *console_log;  /* NULL: none; hv-vmm appends the console output to it */
   char *vmm_log;      /* NULL: /dev/null; hv-vmm's stdout and stderr */
+  char *display;      /* NULL: none; else hv-vmm's --display, such as "spice" */
+  /* NULL or NULL-terminated: hv-vmm's --disk specs,
+   * "path=FILE[,readonly=on][,serial=S]"; a relative FILE is taken from the
+   * current directory. */
+  char **disks;
 } HvLaunchOptions;
 
 GType hv_launch_options_get_type (void) G_GNUC_CONST;

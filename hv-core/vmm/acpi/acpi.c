@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "bus/pci.h"
+
 #define ACPI_OEM_ID       "HANGAR"
 #define ACPI_OEM_TABLE_ID "HANGARVM"
 #define ACPI_CREATOR_ID   "HNGR"
@@ -183,6 +185,24 @@ typedef struct __attribute__ ((packed))
   uint16_t flags;
   uint8_t lint;
 } MadtLapicNmi;
+
+/* MCFG (PCI Firmware 3.0, 4.1.2): one ECAM window for bus 0. */
+typedef struct __attribute__ ((packed))
+{
+  AcpiHeader header;
+  uint64_t reserved;
+  uint64_t base;
+  uint16_t segment;
+  uint8_t start_bus;
+  uint8_t end_bus;
+  uint32_t reserved2;
+} AcpiMcfg;
+
+G_STATIC_ASSERT (sizeof (AcpiMcfg) == 60);
+
+/* dsdt.asl's placeholder for the 64-bit PCI window: the QWordMemory
+ * minimum that acpi_patch_mmio64() replaces (length 0x10000 after it). */
+#define DSDT_MMIO64_MAGIC 0x0000484E47520000ull
 
 /* Hands out aligned pieces of the output buffer with their guest address. */
 typedef struct
@@ -372,32 +392,77 @@ acpi_build_rsdp (AcpiRsdp *r, uint64_t rsdt, uint64_t xsdt)
   r->extended_checksum = acpi_checksum ((const uint8_t *) r, sizeof *r);
 }
 
+static void
+acpi_build_mcfg (AcpiMcfg *m)
+{
+  acpi_header_init (&m->header, "MCFG", sizeof *m, 1);
+  m->base = PCI_ECAM_BASE;
+  m->start_bus = 0;
+  m->end_bus = PCI_ECAM_SIZE / (1 << 20) - 1;
+  acpi_header_finish (&m->header);
+}
+
+/* The QWordMemory descriptor holds granularity, minimum, maximum,
+ * translation and length, 8 bytes each, in that order. */
+static void
+acpi_patch_mmio64 (uint8_t *dsdt, size_t len, uint64_t start)
+{
+  uint64_t magic = DSDT_MMIO64_MAGIC;
+  uint64_t end = start + PCI_MMIO64_SIZE - 1;
+  uint64_t length = PCI_MMIO64_SIZE;
+
+  for (size_t i = ACPI_HEADER_SIZE; i + 32 <= len; i++)
+    {
+      if (memcmp (dsdt + i, &magic, 8) != 0)
+        continue;
+      memcpy (dsdt + i, &start, 8);
+      memcpy (dsdt + i + 8, &end, 8);
+      memcpy (dsdt + i + 24, &length, 8);
+      acpi_header_finish ((AcpiHeader *) dsdt);
+      return;
+    }
+  g_assert_not_reached ();
+}
+
 size_t
 acpi_build_tables (uint8_t *buf, size_t size, uint64_t base, unsigned n_cpus)
+{
+  /* Above 4 GiB and any RAM a test builds tables for. */
+  return acpi_build_tables_pci (buf, size, base, n_cpus, 1ull << 36);
+}
+
+size_t
+acpi_build_tables_pci (uint8_t *buf, size_t size, uint64_t base, unsigned n_cpus,
+                       uint64_t pci_mmio64)
 {
   AcpiBuilder b = { buf, size, 0, base, FALSE };
   size_t dsdt_len;
   const uint8_t *dsdt_aml = acpi_dsdt_get (&dsdt_len);
   uint64_t rsdp_gpa, rsdt_gpa, xsdt_gpa, fadt_gpa, facs_gpa, madt_gpa, dsdt_gpa;
   AcpiRsdp *rsdp = acpi_alloc (&b, sizeof *rsdp, 16, &rsdp_gpa);
-  uint8_t *rsdt = acpi_alloc (&b, ACPI_HEADER_SIZE + 2 * 4, 8, &rsdt_gpa);
-  uint8_t *xsdt = acpi_alloc (&b, ACPI_HEADER_SIZE + 2 * 8, 8, &xsdt_gpa);
+  uint8_t *rsdt = acpi_alloc (&b, ACPI_HEADER_SIZE + 3 * 4, 8, &rsdt_gpa);
+  uint8_t *xsdt = acpi_alloc (&b, ACPI_HEADER_SIZE + 3 * 8, 8, &xsdt_gpa);
   AcpiFadt *fadt = acpi_alloc (&b, sizeof *fadt, 8, &fadt_gpa);
   AcpiFacs *facs = acpi_alloc (&b, sizeof *facs, 64, &facs_gpa);
   uint8_t *madt = acpi_alloc (&b, acpi_madt_size (n_cpus), 8, &madt_gpa);
   uint8_t *dsdt = acpi_alloc (&b, dsdt_len, 8, &dsdt_gpa);
-  uint64_t tables[2];
+  uint64_t mcfg_gpa;
+  AcpiMcfg *mcfg = acpi_alloc (&b, sizeof *mcfg, 8, &mcfg_gpa);
+  uint64_t tables[3];
 
   if (b.overflow || (base & 15) != 0 || base + b.used > G_MAXUINT32)
     return 0;
   tables[0] = fadt_gpa;
   tables[1] = madt_gpa;
+  tables[2] = mcfg_gpa;
   memcpy (dsdt, dsdt_aml, dsdt_len);
+  acpi_patch_mmio64 (dsdt, dsdt_len, pci_mmio64);
+  acpi_build_mcfg (mcfg);
   acpi_build_facs (facs);
   acpi_build_fadt (fadt, dsdt_gpa, facs_gpa);
   acpi_build_madt (madt, n_cpus);
-  acpi_build_sdt (rsdt, "RSDT", tables, 2, 4);
-  acpi_build_sdt (xsdt, "XSDT", tables, 2, 8);
+  acpi_build_sdt (rsdt, "RSDT", tables, 3, 4);
+  acpi_build_sdt (xsdt, "XSDT", tables, 3, 8);
   acpi_build_rsdp (rsdp, rsdt_gpa, xsdt_gpa);
   return b.used;
 }

@@ -29,6 +29,10 @@
  * aligned), the RSDP first, at BASE itself. Returns the bytes used, or 0
  * if SIZE is too small. */
 size_t acpi_build_tables (uint8_t *buf, size_t size, uint64_t base, unsigned n_cpus);
+/* The same, with the PCI root bridge's 64-bit memory window (above RAM)
+ * at PCI_MMIO64 for PCI_MMIO64_SIZE bytes (bus/pci.h). */
+size_t acpi_build_tables_pci (uint8_t *buf, size_t size, uint64_t base, unsigned n_cpus,
+                              uint64_t pci_mmio64);
 /* The compiled DSDT. */
 const uint8_t *acpi_dsdt_get (size_t *len);
 /* The byte that makes LEN bytes at DATA sum to zero. */

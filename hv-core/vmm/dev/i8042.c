@@ -40,10 +40,24 @@
 #define DEV_SET_RATE    0xf3
 #define DEV_SET_SCANSET 0xf0
 #define DEV_RESET       0xff
+#define DEV_ENABLE      0xf4
+#define DEV_DISABLE     0xf5
+#define DEV_DEFAULTS    0xf6
+#define AUX_SET_SCALE11 0xe6
+#define AUX_SET_SCALE21 0xe7
 #define AUX_SET_RES     0xe8
+#define AUX_GET_STATUS  0xe9
 #define AUX_SET_SAMPLE  0xf3
 
-#define QUEUE_SIZE 16
+/* Room for a burst of typing and several mouse packets. */
+#define QUEUE_SIZE 64
+
+#define AUX_PACKET_ALWAYS 0x08 /* bit 3 of a packet's first byte is always set */
+#define AUX_PACKET_XSIGN  0x10
+#define AUX_PACKET_YSIGN  0x20
+#define AUX_DELTA_MAX     255
+#define AUX_DEFAULT_RATE  100
+#define AUX_DEFAULT_RES   2 /* 4 counts a millimetre */
 
 typedef struct
 {
@@ -63,6 +77,12 @@ struct i8042
   uint8_t pending_cmd;     /* a controller command waiting for its data byte */
   uint8_t kbd_pending_cmd; /* a keyboard command waiting for its parameter */
   uint8_t aux_pending_cmd;
+  bool kbd_scanning;  /* F4/F5 on the keyboard */
+  uint8_t leds;       /* the last 0xED parameter */
+  bool aux_reporting; /* F4/F5 on the mouse: stream mode data reporting */
+  uint8_t aux_rate, aux_resolution, aux_scaling;
+  I8042LedsFunc leds_func;
+  void *leds_data;
   I8042Byte queue[QUEUE_SIZE];
   unsigned head, count;
 };
@@ -75,6 +95,12 @@ i8042_reset_locked (I8042 *dev)
   dev->pending_cmd = 0;
   dev->kbd_pending_cmd = 0;
   dev->aux_pending_cmd = 0;
+  dev->kbd_scanning = true;
+  dev->leds = 0;
+  dev->aux_reporting = false;
+  dev->aux_rate = AUX_DEFAULT_RATE;
+  dev->aux_resolution = AUX_DEFAULT_RES;
+  dev->aux_scaling = 1;
   dev->head = 0;
   dev->count = 0;
 }
@@ -162,6 +188,8 @@ i8042_kbd_command_locked (I8042 *dev, uint8_t byte)
 {
   if (dev->kbd_pending_cmd != 0)
     {
+      if (dev->kbd_pending_cmd == DEV_SET_LEDS)
+        dev->leds = byte & 0x07;
       dev->kbd_pending_cmd = 0;
       i8042_queue_locked (dev, DEV_ACK, false);
       return;
@@ -169,6 +197,12 @@ i8042_kbd_command_locked (I8042 *dev, uint8_t byte)
   i8042_queue_locked (dev, DEV_ACK, false);
   switch (byte)
     {
+      case DEV_ENABLE:
+        dev->kbd_scanning = true;
+        break;
+      case DEV_DISABLE:
+        dev->kbd_scanning = false;
+        break;
       case DEV_SET_LEDS:
       case DEV_SET_RATE:
       case DEV_SET_SCANSET:
@@ -179,6 +213,8 @@ i8042_kbd_command_locked (I8042 *dev, uint8_t byte)
         i8042_queue_locked (dev, 0x83, false);
         break;
       case DEV_RESET:
+        dev->kbd_scanning = true;
+        dev->leds = 0;
         i8042_queue_locked (dev, DEV_RESET_OK, false);
         break;
       default:
@@ -187,12 +223,31 @@ i8042_kbd_command_locked (I8042 *dev, uint8_t byte)
 }
 
 static void
+i8042_aux_defaults_locked (I8042 *dev)
+{
+  dev->aux_reporting = false;
+  dev->aux_rate = AUX_DEFAULT_RATE;
+  dev->aux_resolution = AUX_DEFAULT_RES;
+  dev->aux_scaling = 1;
+}
+
+static void
+i8042_aux_parameter_locked (I8042 *dev, uint8_t byte)
+{
+  if (dev->aux_pending_cmd == AUX_SET_RES)
+    dev->aux_resolution = byte & 0x03;
+  else if (dev->aux_pending_cmd == AUX_SET_SAMPLE)
+    dev->aux_rate = byte;
+  dev->aux_pending_cmd = 0;
+  i8042_queue_locked (dev, DEV_ACK, true);
+}
+
+static void
 i8042_aux_command_locked (I8042 *dev, uint8_t byte)
 {
   if (dev->aux_pending_cmd != 0)
     {
-      dev->aux_pending_cmd = 0;
-      i8042_queue_locked (dev, DEV_ACK, true);
+      i8042_aux_parameter_locked (dev, byte);
       return;
     }
   i8042_queue_locked (dev, DEV_ACK, true);
@@ -202,10 +257,30 @@ i8042_aux_command_locked (I8042 *dev, uint8_t byte)
       case AUX_SET_SAMPLE:
         dev->aux_pending_cmd = byte;
         break;
+      case AUX_SET_SCALE11:
+      case AUX_SET_SCALE21:
+        dev->aux_scaling = byte == AUX_SET_SCALE21 ? 2 : 1;
+        break;
+      case AUX_GET_STATUS:
+        i8042_queue_locked (
+            dev, (dev->aux_reporting ? 0x20 : 0) | (dev->aux_scaling == 2 ? 0x10 : 0), true);
+        i8042_queue_locked (dev, dev->aux_resolution, true);
+        i8042_queue_locked (dev, dev->aux_rate, true);
+        break;
       case DEV_IDENTIFY:
         i8042_queue_locked (dev, 0x00, true); /* a standard PS/2 mouse */
         break;
+      case DEV_ENABLE:
+        dev->aux_reporting = true;
+        break;
+      case DEV_DISABLE:
+        dev->aux_reporting = false;
+        break;
+      case DEV_DEFAULTS:
+        i8042_aux_defaults_locked (dev);
+        break;
       case DEV_RESET:
+        i8042_aux_defaults_locked (dev);
         i8042_queue_locked (dev, DEV_RESET_OK, true);
         i8042_queue_locked (dev, 0x00, true);
         break;
@@ -308,13 +383,26 @@ static void
 i8042_data_write (void *opaque, uint64_t offset, uint64_t value, unsigned size)
 {
   I8042 *dev = opaque;
+  I8042LedsFunc leds_func = NULL;
+  void *leds_data = NULL;
+  uint8_t old_leds, leds;
   bool reset;
 
   g_mutex_lock (&dev->lock);
+  old_leds = dev->leds;
   reset = i8042_write_data_locked (dev, value);
+  leds = dev->leds;
+  if (leds != old_leds)
+    {
+      leds_func = dev->leds_func;
+      leds_data = dev->leds_data;
+    }
   g_mutex_unlock (&dev->lock);
   if (reset && dev->reset != NULL)
     dev->reset (dev->reset_data);
+  /* Outside the lock: the callback may well ask for the LEDs again. */
+  if (leds_func != NULL)
+    leds_func (leds, leds_data);
 }
 
 static uint64_t
@@ -351,3 +439,60 @@ const IoOps i8042_command_ops = {
   .read = i8042_command_read,
   .write = i8042_command_write,
 };
+
+void
+i8042_set_leds_func (I8042 *dev, I8042LedsFunc func, void *user_data)
+{
+  g_mutex_lock (&dev->lock);
+  dev->leds_func = func;
+  dev->leds_data = user_data;
+  g_mutex_unlock (&dev->lock);
+}
+
+uint8_t
+i8042_get_leds (I8042 *dev)
+{
+  uint8_t leds;
+
+  g_mutex_lock (&dev->lock);
+  leds = dev->leds;
+  g_mutex_unlock (&dev->lock);
+  return leds;
+}
+
+void
+i8042_kbd_input (I8042 *dev, uint8_t byte)
+{
+  g_mutex_lock (&dev->lock);
+  if (dev->kbd_scanning && !(dev->ctr & CTR_KBDDIS))
+    i8042_queue_locked (dev, byte, false);
+  g_mutex_unlock (&dev->lock);
+}
+
+static uint8_t
+i8042_aux_delta (int delta, uint8_t sign_bit, uint8_t *flags)
+{
+  delta = CLAMP (delta, -AUX_DELTA_MAX, AUX_DELTA_MAX);
+  if (delta < 0)
+    *flags |= sign_bit;
+  return (uint8_t) delta;
+}
+
+void
+i8042_aux_input (I8042 *dev, int dx, int dy, unsigned buttons)
+{
+  uint8_t flags = AUX_PACKET_ALWAYS | (buttons & I8042_AUX_BUTTONS);
+  uint8_t x = i8042_aux_delta (dx, AUX_PACKET_XSIGN, &flags);
+  /* PS/2 counts y upwards. */
+  uint8_t y = i8042_aux_delta (-dy, AUX_PACKET_YSIGN, &flags);
+
+  g_mutex_lock (&dev->lock);
+  /* A packet goes in whole or not at all, or the guest loses its framing. */
+  if (dev->aux_reporting && !(dev->ctr & CTR_AUXDIS) && dev->count + 3 <= QUEUE_SIZE)
+    {
+      i8042_queue_locked (dev, flags, true);
+      i8042_queue_locked (dev, x, true);
+      i8042_queue_locked (dev, y, true);
+    }
+  g_mutex_unlock (&dev->lock);
+}

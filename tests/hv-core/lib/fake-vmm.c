@@ -166,6 +166,37 @@ fake_vmm_get_input (Vmm *vmm)
   return vmm->input;
 }
 
+static void
+fake_block_info_clear (gpointer data)
+{
+  VmmBlockInfo *info = data;
+
+  g_free (info->id);
+  g_free (info->path);
+}
+
+/* One disk with fixed counters, for query-block. */
+GArray *
+vmm_query_block (Vmm *vmm)
+{
+  GArray *list = g_array_new (FALSE, TRUE, sizeof (VmmBlockInfo));
+  VmmBlockInfo disk = {
+    .id = g_strdup ("disk0"),
+    .path = g_strdup ("/images/demo.img"),
+    .readonly = true,
+    .size = 1 << 20,
+    .requests = 7,
+    .read_bytes = 4096,
+    .written_bytes = 512,
+    .flushes = 1,
+    .errors = 2,
+  };
+
+  g_array_set_clear_func (list, fake_block_info_clear);
+  g_array_append_val (list, disk);
+  return list;
+}
+
 guint
 fake_vmm_get_powerdowns (Vmm *vmm)
 {

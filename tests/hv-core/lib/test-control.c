@@ -303,6 +303,30 @@ test_query_status (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_query_block (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (Conn) conn = control_conn_new (fixture);
+  g_autoptr (JsonObject) reply = NULL;
+  JsonArray *disks;
+  JsonObject *disk;
+
+  SEND (conn, "{\"execute\": \"query-block\", \"id\": 8}\n");
+  reply = conn_read_message (conn);
+  assert_return (reply, 8);
+  disks = json_object_get_array_member (json_object_get_object_member (reply, "return"), "disks");
+  g_assert_cmpuint (json_array_get_length (disks), ==, 1);
+  disk = json_array_get_object_element (disks, 0);
+  g_assert_cmpstr (json_object_get_string_member (disk, "id"), ==, "disk0");
+  g_assert_cmpstr (json_object_get_string_member (disk, "path"), ==, "/images/demo.img");
+  g_assert_true (json_object_get_boolean_member (disk, "readonly"));
+  g_assert_cmpint (json_object_get_int_member (disk, "size"), ==, 1 << 20);
+  g_assert_cmpint (json_object_get_int_member (disk, "requests"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (disk, "read-bytes"), ==, 4096);
+  g_assert_cmpint (json_object_get_int_member (disk, "written-bytes"), ==, 512);
+  g_assert_cmpint (json_object_get_int_member (disk, "errors"), ==, 2);
+}
+
+static void
 test_malformed (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (Conn) conn = control_conn_new (fixture);
@@ -829,6 +853,7 @@ main (int argc, char **argv)
 
   ADD ("/hv-core/control/greeting", test_greeting);
   ADD ("/hv-core/control/query-status", test_query_status);
+  ADD ("/hv-core/control/query-block", test_query_block);
   ADD ("/hv-core/control/malformed", test_malformed);
   ADD ("/hv-core/control/unknown-command", test_unknown_command);
   ADD ("/hv-core/control/in-order", test_in_order);

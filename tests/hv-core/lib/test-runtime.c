@@ -173,6 +173,7 @@ test_launch_args (Fixture *fixture, gconstpointer data)
   options->cmdline = g_strdup ("console=ttyS0 quiet");
   options->memory_mib = 2048;
   options->cpus = 3;
+  options->disks = g_strsplit ("path=rel/a.img,serial=x;/abs/b.img,readonly=on", ";", -1);
   info = hv_runtime_launch (fixture->runtime, options, NULL, NULL, NULL, &error);
   g_unsetenv ("FAKE_VMM_ARGS");
   g_assert_no_error (error);
@@ -182,8 +183,10 @@ test_launch_args (Fixture *fixture, gconstpointer data)
   g_assert_true (g_file_get_contents (args_path, &args, NULL, NULL));
   expected = g_strdup_printf ("--name\ndemo\n--uuid\n%s\n--kernel\n/boot/vmlinuz-test\n"
                               "--initrd\n%s/relative/initrd.img\n--append\nconsole=ttyS0 quiet\n"
-                              "--memory\n2048\n--cpus\n3\n--ready-fd\n3\n",
-                              hv_guest_info_get_uuid (info), cwd);
+                              "--memory\n2048\n--cpus\n3\n--ready-fd\n3\n"
+                              "--disk\npath=%s/rel/a.img,serial=x\n"
+                              "--disk\npath=/abs/b.img,readonly=on\n",
+                              hv_guest_info_get_uuid (info), cwd, cwd);
   g_assert_cmpstr (args, ==, expected);
 }
 

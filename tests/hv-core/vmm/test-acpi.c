@@ -233,6 +233,32 @@ test_too_small (void)
   }
 }
 
+/* The MCFG table maps ECAM for bus 0; the DSDT's 64-bit window is the one
+ * asked for (the placeholder replaced, the checksum still right). */
+static void
+test_pci (void)
+{
+  g_autofree uint8_t *buf = g_malloc0 (SIZE);
+  size_t used = acpi_build_tables_pci (buf, SIZE, BASE, 1, 0x240000000ull);
+  const uint8_t *mcfg = find_table (buf, used, "MCFG");
+  const uint8_t *fadt = find_table (buf, used, "FACP");
+  const uint8_t *dsdt;
+  const uint8_t window[] = { 0x00, 0x00, 0x00, 0x40, 0x02, 0x00, 0x00, 0x00, /* min */
+                             0xff, 0xff, 0xff, 0x3f, 0x0a, 0x00, 0x00, 0x00 /* max */ };
+  gboolean found = FALSE;
+
+  g_assert_nonnull (mcfg);
+  g_assert_cmpuint (rd32 (mcfg + 4), ==, 60);
+  g_assert_cmphex (rd64 (mcfg + 44), ==, 0xe0000000);
+  g_assert_cmpuint (mcfg[56], ==, 0); /* first bus */
+  g_assert_cmpuint (mcfg[57], ==, 0); /* last bus */
+  dsdt = table_at (buf, used, rd64 (fadt + 140));
+  g_assert_cmpuint (sum (dsdt, rd32 (dsdt + 4)), ==, 0);
+  for (uint32_t i = 0; i + sizeof window <= rd32 (dsdt + 4); i++)
+    found |= memcmp (dsdt + i, window, sizeof window) == 0;
+  g_assert_true (found);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -242,5 +268,6 @@ main (int argc, char **argv)
   g_test_add_func ("/hv-core/acpi/fadt", test_fadt);
   g_test_add_func ("/hv-core/acpi/dsdt-s5", test_dsdt_s5);
   g_test_add_func ("/hv-core/acpi/too-small", test_too_small);
+  g_test_add_func ("/hv-core/acpi/pci", test_pci);
   return g_test_run ();
 }

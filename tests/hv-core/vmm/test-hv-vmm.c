@@ -13,6 +13,8 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -292,6 +294,131 @@ test_locked (Fixture *f, gconstpointer data)
   close (fd);
 }
 
+static char *
+make_disk (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->tmp, "disk.img", NULL);
+  int fd = open (path, O_CREAT | O_RDWR, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 1 << 20), ==, 0);
+  close (fd);
+  return g_steal_pointer (&path);
+}
+
+/* Boots with disks (and the PCI bus, virtio-rng included), powers off. */
+static void
+test_disk_boot (Fixture *f, gconstpointer data)
+{
+  g_autofree char *disk = make_disk (f);
+  g_autofree char *spec = g_strdup_printf ("path=%s,serial=hv-test", disk);
+  g_autofree char *ro = g_strdup_printf ("path=%s,readonly=on", disk);
+  const char *args[] = { "--kernel", f->kernel, "--disk", spec, NULL };
+  const char *bad[] = { "--kernel", f->kernel, "--disk", "path=/x,color=red", NULL };
+  const char *both[] = { "--kernel", f->kernel, "--disk", spec, "--disk", ro, NULL };
+  g_autofree char *ready = NULL;
+  g_autofree char *bad_ready = NULL;
+  g_autofree char *both_ready = NULL;
+
+  g_assert_cmpint (run_vmm (f, &ready, args), ==, 0);
+  g_assert_cmpstr (ready, ==, "OK\n");
+  g_assert_cmpint (g_mkdir (f->runtime_dir, 0700), ==, 0);
+  g_assert_cmpint (run_vmm (f, &bad_ready, bad), ==, 1);
+  g_assert_nonnull (strstr (bad_ready, "unknown setting color"));
+  /* One machine cannot even have the same disk twice. */
+  g_assert_cmpint (run_vmm (f, &both_ready, both), ==, 1);
+  g_assert_nonnull (strstr (both_ready, "in use by another machine"));
+}
+
+/* Sends COMMAND on the control socket of the hv-vmm in DIR; returns the
+ * reply line. */
+static char *
+control_command (const char *dir, const char *command)
+{
+  g_autofree char *path = g_build_filename (dir, "control.sock", NULL);
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  GString *reply = g_string_new (NULL);
+  int lines = 0;
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  char c;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (write (fd, command, strlen (command)), ==, (ssize_t) strlen (command));
+  /* The greeting first, then the reply. */
+  while (lines < 2 && read (fd, &c, 1) == 1)
+    {
+      if (c == '\n')
+        lines++;
+      else if (lines == 1)
+        g_string_append_c (reply, c);
+    }
+  close (fd);
+  return g_string_free (reply, FALSE);
+}
+
+/* A second guest on a disk in use is refused, with a message that says so. */
+static void
+test_disk_in_use (Fixture *f, gconstpointer data)
+{
+  g_autofree char *disk = make_disk (f);
+  g_autofree char *spec = g_strdup_printf ("path=%s", disk);
+  g_autofree char *second_dir = g_build_filename (f->tmp, "vm2", NULL);
+  char *first_dir;
+  const char *argv[] = { g_getenv ("HV_VMM_PATH"),
+                         "--name",
+                         "one",
+                         "--uuid",
+                         "u1",
+                         "--memory",
+                         "16",
+                         "--ready-fd",
+                         "1",
+                         "--runtime-dir",
+                         f->runtime_dir,
+                         "--kernel",
+                         f->kernel,
+                         "--disk",
+                         spec,
+                         NULL };
+  const char *args[] = { "--kernel", f->kernel, "--disk", spec, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ready = NULL;
+  g_autofree char *reply = NULL;
+  char buf[16] = { 0 };
+  GPid pid;
+  int out, status;
+
+  write_guest (f->kernel, hang_code, sizeof hang_code);
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                            NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read (out, buf, sizeof buf - 1), ==, 3);
+  g_assert_cmpstr (buf, ==, "OK\n");
+  reply = control_command (f->runtime_dir, "{\"execute\": \"query-block\", \"id\": 1}\n");
+  g_test_message ("query-block: %s", reply);
+  g_assert_nonnull (strstr (reply, "\"id\":\"disk0\""));
+  g_assert_nonnull (strstr (reply, disk));
+  g_assert_nonnull (strstr (reply, "\"size\":1048576"));
+  g_assert_nonnull (strstr (reply, "\"readonly\":false"));
+
+  g_assert_cmpint (g_mkdir (second_dir, 0700), ==, 0);
+  first_dir = f->runtime_dir;
+  f->runtime_dir = second_dir;
+  g_assert_cmpint (run_vmm (f, &ready, args), ==, 1);
+  f->runtime_dir = first_dir;
+  g_assert_true (g_str_has_prefix (ready, "ERROR "));
+  g_assert_nonnull (strstr (ready, "is in use by another machine"));
+  g_assert_nonnull (strstr (ready, disk));
+
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (out);
+  g_assert_true (WIFEXITED (status));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -304,5 +431,7 @@ main (int argc, char **argv)
   ADD ("/hv-core/hv-vmm/locked", test_locked);
   ADD ("/hv-core/hv-vmm/reset-no-reboot", test_reset_no_reboot);
   ADD ("/hv-core/hv-vmm/sigterm", test_sigterm);
+  ADD ("/hv-core/hv-vmm/disk-boot", test_disk_boot);
+  ADD ("/hv-core/hv-vmm/disk-in-use", test_disk_in_use);
   return g_test_run ();
 }
