@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "hangar-connection-list.h"
+#include "hangar-embedded-connection.h"
 #include "hangar-libvirt-connection.h"
 #include "hangar-libvirt-uri.h"
 
@@ -151,7 +152,8 @@ hangar_connection_list_remove (HangarConnectionList *self, HangarConnection *con
 
   g_return_if_fail (HANGAR_IS_CONNECTION_LIST (self));
 
-  if (!g_list_store_find (self->connections, connection, &position))
+  if (HANGAR_IS_EMBEDDED_CONNECTION (connection) ||
+      !g_list_store_find (self->connections, connection, &position))
     return;
   hangar_connection_close (connection);
   g_hash_table_remove (self->persistent, connection);
@@ -165,6 +167,13 @@ hangar_connection_list_load (HangarConnectionList *self)
   g_autoptr (GVariant) saved = g_settings_get_value (self->settings, "connections");
   GVariantIter iter;
   const char *uri, *title;
+
+  /* This Computer comes first, and the user cannot remove it. */
+  if (find_by_uri (self, "hangar:///session") == NULL)
+    {
+      g_autoptr (HangarConnection) embedded = hangar_embedded_connection_new ();
+      hangar_connection_list_add (self, embedded);
+    }
 
   g_variant_iter_init (&iter, saved);
   while (g_variant_iter_next (&iter, "(&s&s)", &uri, &title))

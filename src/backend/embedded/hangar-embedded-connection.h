@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <hv/hv.h>
+
+#include "hangar-connection.h"
+
+G_BEGIN_DECLS
+
+#define HANGAR_TYPE_EMBEDDED_CONNECTION (hangar_embedded_connection_get_type ())
+
+/* "This Computer": the machines of hv-core's store, run by hv-vmm processes
+ * that outlive the app and are found again when it starts. */
+G_DECLARE_FINAL_TYPE (HangarEmbeddedConnection, hangar_embedded_connection, HANGAR,
+                      EMBEDDED_CONNECTION, HangarConnection)
+
+/* $XDG_DATA_HOME/hangar and the running guests under $XDG_RUNTIME_DIR/hangar. */
+HangarConnection *hangar_embedded_connection_new (void);
+/* STORE instead (tests). */
+HangarConnection *hangar_embedded_connection_new_for_store (HvStore *store);
+
+HvStore *hangar_embedded_connection_get_store (HangarEmbeddedConnection *self);
+
+/* How often resource use is sampled, in milliseconds (0 stops sampling). */
+void hangar_embedded_connection_set_stats_interval (HangarEmbeddedConnection *self,
+                                                    guint interval_ms);
+
+G_END_DECLS
