@@ -24,6 +24,7 @@ prefer_cairo_without_gpu (void)
       if (g_str_has_prefix (name, "renderD"))
         return;
     }
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
 }
 

@@ -42,7 +42,9 @@ typedef enum
 typedef struct
 {
   VmmEventKind kind;
-  const char *reason; /* "guest-shutdown", "host-quit", "guest-reset", "host-reset", or NULL */
+  /* "guest-shutdown", "host-quit", "guest-reset", "host-reset",
+   * "internal-error" (SHUTDOWN after a fatal error), or NULL */
+  const char *reason;
 } VmmEvent;
 
 typedef enum
@@ -76,6 +78,12 @@ gboolean vmm_powerdown (Vmm *vmm, GError **error);
 gboolean vmm_reset (Vmm *vmm, GError **error);
 /* Stops the vCPUs for good and emits SHUTDOWN ("host-quit"). */
 void vmm_quit (Vmm *vmm);
+
+/* Set when the guest was stopped because it could not go on (a KVM
+ * internal error, a failed entry, a reset that could not reload the kernel):
+ * the vmm then emits SHUTDOWN with reason "internal-error", and main exits
+ * with status 2 after printing this message. NULL otherwise. */
+const GError *vmm_get_fatal_error (Vmm *vmm);
 
 /* Bytes typed at the serial console, queued into COM1's receiver. */
 void vmm_console_input (Vmm *vmm, const uint8_t *bytes, size_t len);

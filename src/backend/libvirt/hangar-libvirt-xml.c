@@ -512,13 +512,18 @@ hangar_libvirt_xml_for_clone (const char *xml, const char *new_name,
 static void
 remove_nodes (xmlDoc *doc, const char *expr)
 {
-  g_autoptr (xmlXPathObject) nodes = find_nodes (doc, expr);
+  g_autoptr (GPtrArray) doomed = g_ptr_array_new_with_free_func ((GDestroyNotify) xmlFreeNode);
 
-  for (int i = 0; nodes != NULL && nodes->nodesetval != NULL && i < nodes->nodesetval->nodeNr; i++)
-    {
-      xmlUnlinkNode (nodes->nodesetval->nodeTab[i]);
-      xmlFreeNode (nodes->nodesetval->nodeTab[i]);
-    }
+  /* The node set must be gone before its nodes are: freeing it reads them. */
+  {
+    g_autoptr (xmlXPathObject) nodes = find_nodes (doc, expr);
+
+    for (int i = 0; nodes != NULL && nodes->nodesetval != NULL && i < nodes->nodesetval->nodeNr;
+         i++)
+      g_ptr_array_add (doomed, nodes->nodesetval->nodeTab[i]);
+  }
+  for (guint i = 0; i < doomed->len; i++)
+    xmlUnlinkNode (g_ptr_array_index (doomed, i));
 }
 
 /* Moves the disks and NICs that SPEC describes into DOC's devices, in the form

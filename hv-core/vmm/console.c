@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * COM1's byte stream on console.sock (hv-core/docs/control-protocol.md,
+ * "The console socket").
+ *
+ * vCPU threads hand output to console_server_output (), which only appends
+ * to a bounded buffer under a mutex and wakes the main context: a vCPU never
+ * waits for a socket or the log. The main thread then fans the bytes out to
+ * every client's own bounded backlog; a client that does not keep up loses
+ * output rather than slowing the guest or the other clients.
+ *
+ * What the guest writes before any client ever connected is kept (bounded)
+ * for the first one: the vCPUs start before hv-vmm reports ready, so even
+ * the client that `hvctl run` connects at once would otherwise miss the
+ * first lines of a quick guest.
+ */
+
+#include "config.h"
+
+#include "console.h"
+#include "unix-listener.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gi18n-lib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Output the vCPUs may queue before the main thread catches up. */
+#define CONSOLE_MAX_PENDING (1024 * 1024)
+/* Output one client may have unsent before newer bytes are dropped for it. */
+#define CONSOLE_MAX_BACKLOG (1024 * 1024)
+/* Output kept for the first client, written before it came. */
+#define CONSOLE_MAX_EARLY (64 * 1024)
+
+typedef struct
+{
+  guint ref_count;
+  gboolean closed;
+  gboolean lossy; /* it lost output already: say so once */
+  ConsoleServer *server;
+  GSocket *socket;
+  GSource *in_source;
+  GSource *out_source;
+  GByteArray *out_buf;
+} ConsoleClient;
+
+struct console_server
+{
+  Vmm *vmm;
+  char *path;
+  int log_fd; /* -1: no log */
+  GSocket *listener;
+  GSource *accept_source;
+  GPtrArray *clients;    /* ConsoleClient, one reference each */
+  ConsoleClient *writer; /* the client holding the input, or NULL */
+  GByteArray *early;     /* output before the first client; NULL after it */
+
+  GMutex lock; /* guards what follows: the vCPUs' side */
+  GByteArray *pending;
+  GSource *pending_source;
+  gsize dropped;
+};
+
+static void client_close (ConsoleClient *client);
+static void server_accept_pending (ConsoleServer *server);
+
+static ConsoleClient *
+client_ref (ConsoleClient *client)
+{
+  client->ref_count++;
+  return client;
+}
+
+static void
+client_unref (ConsoleClient *client)
+{
+  if (--client->ref_count > 0)
+    return;
+  g_assert (client->in_source == NULL && client->out_source == NULL);
+  g_clear_object (&client->socket);
+  g_byte_array_unref (client->out_buf);
+  g_free (client);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConsoleClient, client_unref)
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static gboolean client_flush (ConsoleClient *client);
+
+static gboolean
+on_client_writable (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  client_flush (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Sends what the socket takes now and waits for G_IO_OUT for the rest.
+ * Returns FALSE when the client is gone. */
+static gboolean
+client_flush (ConsoleClient *client)
+{
+  while (client->out_buf->len > 0)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize sent = g_socket_send (client->socket, (const char *) client->out_buf->data,
+                                   client->out_buf->len, NULL, &error);
+
+      if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      if (sent < 0)
+        {
+          client_close (client);
+          return FALSE;
+        }
+      g_byte_array_remove_range (client->out_buf, 0, sent);
+    }
+
+  if (client->out_buf->len == 0)
+    {
+      clear_source (&client->out_source);
+    }
+  else if (client->out_source == NULL)
+    {
+      client->out_source = g_socket_create_source (client->socket, G_IO_OUT, NULL);
+      g_source_set_callback (client->out_source, G_SOURCE_FUNC (on_client_writable), client, NULL);
+      g_source_attach (client->out_source, NULL);
+    }
+  return TRUE;
+}
+
+static void
+client_send (ConsoleClient *client, const guint8 *bytes, gsize len)
+{
+  gsize room = CONSOLE_MAX_BACKLOG - MIN (client->out_buf->len, CONSOLE_MAX_BACKLOG);
+
+  if (client->closed)
+    return;
+  if (len > room && !client->lossy)
+    g_debug ("console: a reader does not keep up and loses output");
+  client->lossy |= len > room;
+  g_byte_array_append (client->out_buf, bytes, MIN (len, room));
+  client_flush (client);
+}
+
+static void
+write_log (ConsoleServer *server, const guint8 *bytes, gsize len)
+{
+  while (server->log_fd >= 0 && len > 0)
+    {
+      gssize n = write (server->log_fd, bytes, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          /* A full disk must not stop the guest: warn once and stop logging. */
+          g_warning ("console: cannot write the console log: %s", g_strerror (errno));
+          close (server->log_fd);
+          server->log_fd = -1;
+          return;
+        }
+      bytes += n;
+      len -= n;
+    }
+}
+
+/* Main thread: hands what the vCPUs wrote to the log and every client. */
+static void
+server_distribute (ConsoleServer *server)
+{
+  g_autoptr (GByteArray) bytes = NULL;
+  g_autoptr (GPtrArray) clients = NULL;
+  gsize dropped;
+
+  g_mutex_lock (&server->lock);
+  bytes = g_steal_pointer (&server->pending);
+  server->pending = g_byte_array_new ();
+  dropped = server->dropped;
+  server->dropped = 0;
+  g_mutex_unlock (&server->lock);
+
+  if (dropped > 0)
+    g_debug ("console: the vCPUs outran the main thread; %" G_GSIZE_FORMAT " bytes lost", dropped);
+  if (bytes->len == 0)
+    return;
+  write_log (server, bytes->data, bytes->len);
+  /* Whoever connected before now is a reader of these bytes, even if the
+   * main loop has not got round to accepting it: a client that connects
+   * before the guest starts misses nothing. */
+  server_accept_pending (server);
+
+  if (server->early != NULL)
+    {
+      gsize room = CONSOLE_MAX_EARLY - MIN (server->early->len, CONSOLE_MAX_EARLY);
+      g_byte_array_append (server->early, bytes->data, MIN (bytes->len, room));
+      return;
+    }
+
+  /* Sending may drop a client from server->clients: walk a copy. */
+  clients = g_ptr_array_new_full (server->clients->len, (GDestroyNotify) client_unref);
+  for (guint i = 0; i < server->clients->len; i++)
+    g_ptr_array_add (clients, client_ref (g_ptr_array_index (server->clients, i)));
+  for (guint i = 0; i < clients->len; i++)
+    client_send (g_ptr_array_index (clients, i), bytes->data, bytes->len);
+}
+
+static gboolean
+on_pending (gpointer user_data)
+{
+  ConsoleServer *server = user_data;
+
+  g_mutex_lock (&server->lock);
+  g_clear_pointer (&server->pending_source, g_source_unref);
+  g_mutex_unlock (&server->lock);
+  server_distribute (server);
+  return G_SOURCE_REMOVE;
+}
+
+void
+console_server_output (ConsoleServer *server, const uint8_t *bytes, size_t len)
+{
+  gsize room;
+
+  g_return_if_fail (server != NULL);
+
+  g_mutex_lock (&server->lock);
+  room = CONSOLE_MAX_PENDING - MIN (server->pending->len, CONSOLE_MAX_PENDING);
+  g_byte_array_append (server->pending, bytes, MIN (len, room));
+  server->dropped += len - MIN (len, room);
+  if (server->pending_source == NULL)
+    {
+      server->pending_source = g_idle_source_new ();
+      g_source_set_priority (server->pending_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (server->pending_source, on_pending, server, NULL);
+      g_source_attach (server->pending_source, NULL);
+    }
+  g_mutex_unlock (&server->lock);
+}
+
+static gboolean
+on_client_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  g_autoptr (ConsoleClient) client = client_ref (user_data);
+  ConsoleServer *server = client->server;
+  g_autoptr (GError) error = NULL;
+  guint8 buf[4096];
+  gssize n;
+
+  n = g_socket_receive (socket, (char *) buf, sizeof buf, NULL, &error);
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
+    {
+      client_close (client);
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* The first client to type holds the keyboard until it leaves; what the
+   * others type would interleave with it, so it is dropped. */
+  if (server->writer == NULL)
+    server->writer = client;
+  if (server->writer == client)
+    vmm_console_input (server->vmm, buf, n);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+client_close (ConsoleClient *client)
+{
+  ConsoleServer *server = client->server;
+
+  if (client->closed)
+    return;
+  client->closed = TRUE;
+  if (server->writer == client)
+    server->writer = NULL;
+  clear_source (&client->in_source);
+  clear_source (&client->out_source);
+  g_socket_close (client->socket, NULL);
+  g_ptr_array_remove (server->clients, client);
+}
+
+static void
+server_add_client (ConsoleServer *server, GSocket *socket)
+{
+  ConsoleClient *client = g_new0 (ConsoleClient, 1);
+
+  client->ref_count = 1;
+  client->server = server;
+  client->socket = socket;
+  client->out_buf = g_byte_array_new ();
+  g_socket_set_blocking (socket, FALSE);
+  g_ptr_array_add (server->clients, client);
+
+  client->in_source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (client->in_source, G_SOURCE_FUNC (on_client_readable), client, NULL);
+  g_source_attach (client->in_source, NULL);
+
+  if (server->early != NULL)
+    {
+      g_autoptr (GByteArray) early = g_steal_pointer (&server->early);
+      client_send (client, early->data, early->len);
+    }
+}
+
+static void
+server_accept_pending (ConsoleServer *server)
+{
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      GSocket *socket = g_socket_accept (server->listener, NULL, &error);
+
+      if (socket == NULL)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            g_warning ("console: accept failed: %s", error->message);
+          return;
+        }
+      server_add_client (server, socket);
+    }
+}
+
+static gboolean
+on_listener_readable (GSocket *listener, GIOCondition condition, gpointer user_data)
+{
+  server_accept_pending (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+open_log (const char *log_path, GError **error)
+{
+  int fd = open (log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _ ("Cannot open the console log “%s”: %s"), log_path, g_strerror (saved_errno));
+    }
+  return fd;
+}
+
+ConsoleServer *
+console_server_new (Vmm *vmm, const char *path, const char *log_path, GError **error)
+{
+  ConsoleServer *server;
+  GSocket *listener;
+  int log_fd = -1;
+
+  g_return_val_if_fail (vmm != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (log_path != NULL && (log_fd = open_log (log_path, error)) < 0)
+    return NULL;
+  listener = unix_listener_new (path, error);
+  if (listener == NULL)
+    {
+      g_prefix_error (error, _ ("Cannot listen on the console socket “%s”: "), path);
+      if (log_fd >= 0)
+        close (log_fd);
+      return NULL;
+    }
+
+  server = g_new0 (ConsoleServer, 1);
+  server->vmm = vmm;
+  server->path = g_strdup (path);
+  server->log_fd = log_fd;
+  server->listener = listener;
+  server->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_unref);
+  server->pending = g_byte_array_new ();
+  server->early = g_byte_array_new ();
+  g_mutex_init (&server->lock);
+  server->accept_source = g_socket_create_source (listener, G_IO_IN, NULL);
+  g_source_set_callback (server->accept_source, G_SOURCE_FUNC (on_listener_readable), server, NULL);
+  g_source_attach (server->accept_source, NULL);
+  return server;
+}
+
+/* The vCPUs must be stopped (or the output callback unset) before this:
+ * a vCPU still calling console_server_output () would use freed memory. */
+void
+console_server_free (ConsoleServer *server)
+{
+  if (server == NULL)
+    return;
+
+  /* The last words of the guest still go to the log and, best effort, the clients. */
+  server_distribute (server);
+  g_mutex_lock (&server->lock);
+  clear_source (&server->pending_source);
+  g_mutex_unlock (&server->lock);
+
+  clear_source (&server->accept_source);
+  while (server->clients->len > 0)
+    client_close (g_ptr_array_index (server->clients, server->clients->len - 1));
+  g_ptr_array_unref (server->clients);
+  g_socket_close (server->listener, NULL);
+  g_object_unref (server->listener);
+  unlink (server->path);
+  if (server->log_fd >= 0)
+    close (server->log_fd);
+  g_byte_array_unref (server->pending);
+  g_clear_pointer (&server->early, g_byte_array_unref);
+  g_mutex_clear (&server->lock);
+  g_free (server->path);
+  g_free (server);
+}

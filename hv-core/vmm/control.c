@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The control socket: JSON lines in, replies and events out
+ * (hv-core/docs/control-protocol.md).
+ *
+ * Everything here runs on the main thread. Sockets are non-blocking and
+ * every client has its own output buffer, so a client that stops reading
+ * never stalls the VMM or the other clients.
+ */
+
+#include "config.h"
+
+#include "control.h"
+#include "unix-listener.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The protocol's limit on one line, its newline included. */
+#define CONTROL_MAX_LINE (64 * 1024)
+/* A client with this much unsent output is not reading: dropping it beats
+ * letting its backlog grow with every event. */
+#define CONTROL_MAX_BACKLOG (4 * 1024 * 1024)
+/* How long control_server_free () waits for the last replies (quit's) to go out. */
+#define CONTROL_FLUSH_TIMEOUT_US (G_USEC_PER_SEC / 2)
+
+typedef struct
+{
+  guint ref_count;
+  gboolean closed;
+  ControlServer *server;
+  GSocket *socket;
+  GSource *in_source;
+  GSource *out_source;
+  GByteArray *in_buf;
+  GByteArray *out_buf;
+} ControlClient;
+
+struct control_server
+{
+  Vmm *vmm;
+  char *path;
+  GSocket *listener;
+  GSource *accept_source;
+  GSource *quit_source;
+  GPtrArray *clients; /* ControlClient, one reference each */
+};
+
+/* The error classes of the protocol. */
+typedef enum
+{
+  CONTROL_CLASS_GENERIC,
+  CONTROL_CLASS_COMMAND_NOT_FOUND,
+  CONTROL_CLASS_INVALID_PARAMETER,
+  CONTROL_CLASS_INVALID_STATE,
+} ControlClass;
+
+static const char *const control_class_names[] = {
+  [CONTROL_CLASS_GENERIC] = "GenericError",
+  [CONTROL_CLASS_COMMAND_NOT_FOUND] = "CommandNotFound",
+  [CONTROL_CLASS_INVALID_PARAMETER] = "InvalidParameter",
+  [CONTROL_CLASS_INVALID_STATE] = "InvalidState",
+};
+
+typedef JsonNode *(*ControlCommandFunc) (ControlServer *server, ControlClass *klass,
+                                         GError **error);
+
+static void client_close (ControlClient *client);
+static gboolean client_flush (ControlClient *client);
+
+static ControlClient *
+client_ref (ControlClient *client)
+{
+  client->ref_count++;
+  return client;
+}
+
+static void
+client_unref (ControlClient *client)
+{
+  if (--client->ref_count > 0)
+    return;
+  g_assert (client->in_source == NULL && client->out_source == NULL);
+  g_clear_object (&client->socket);
+  g_byte_array_unref (client->in_buf);
+  g_byte_array_unref (client->out_buf);
+  g_free (client);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ControlClient, client_unref)
+
+static void
+clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+/* A node that holds OBJECT, taking over the caller's reference. */
+static JsonNode *
+node_take_object (JsonObject *object)
+{
+  JsonNode *node = json_node_init_object (json_node_alloc (), object);
+
+  json_object_unref (object);
+  return node;
+}
+
+static JsonNode *
+empty_object (void)
+{
+  return node_take_object (json_object_new ());
+}
+
+/* Queues one message (a line) and tries to send it at once. */
+static void
+client_send_node (ControlClient *client, JsonNode *node)
+{
+  g_autofree char *text = NULL;
+
+  if (client->closed)
+    return;
+  text = json_to_string (node, FALSE);
+  g_byte_array_append (client->out_buf, (const guint8 *) text, strlen (text));
+  g_byte_array_append (client->out_buf, (const guint8 *) "\n", 1);
+  if (client->out_buf->len > CONTROL_MAX_BACKLOG)
+    {
+      g_debug ("control: dropping a client that does not read");
+      client_close (client);
+      return;
+    }
+  client_flush (client);
+}
+
+static void
+client_send_reply (ControlClient *client, JsonNode *id, JsonNode *result)
+{
+  g_autoptr (JsonObject) reply = json_object_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_object_set_member (reply, "return", result);
+  if (id != NULL)
+    json_object_set_member (reply, "id", json_node_copy (id));
+  node = json_node_init_object (json_node_alloc (), reply);
+  client_send_node (client, node);
+}
+
+static void
+client_send_error (ControlClient *client, JsonNode *id, ControlClass klass, const char *desc)
+{
+  g_autoptr (JsonObject) reply = json_object_new ();
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *error = json_object_new ();
+
+  json_object_set_string_member (error, "class", control_class_names[klass]);
+  json_object_set_string_member (error, "desc", desc);
+  json_object_set_object_member (reply, "error", error);
+  if (id != NULL)
+    json_object_set_member (reply, "id", json_node_copy (id));
+  node = json_node_init_object (json_node_alloc (), reply);
+  client_send_node (client, node);
+}
+
+static void
+client_send_greeting (ControlClient *client)
+{
+  const VmmConfig *config = vmm_get_config (client->server->vmm);
+  g_autoptr (JsonObject) message = json_object_new ();
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *greeting = json_object_new ();
+
+  json_object_set_string_member (greeting, "name", config->name);
+  json_object_set_string_member (greeting, "uuid", config->uuid);
+  json_object_set_int_member (greeting, "pid", getpid ());
+  json_object_set_string_member (greeting, "version", PACKAGE_VERSION);
+  json_object_set_object_member (message, "greeting", greeting);
+  node = json_node_init_object (json_node_alloc (), message);
+  client_send_node (client, node);
+}
+
+static gboolean
+on_client_writable (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  ControlClient *client = user_data;
+
+  client_flush (client);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Sends what the socket takes now; waits for G_IO_OUT for the rest.
+ * Returns FALSE when the client is gone. */
+static gboolean
+client_flush (ControlClient *client)
+{
+  while (client->out_buf->len > 0)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize sent = g_socket_send (client->socket, (const char *) client->out_buf->data,
+                                   client->out_buf->len, NULL, &error);
+
+      if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      if (sent < 0)
+        {
+          g_debug ("control: client write failed: %s", error->message);
+          client_close (client);
+          return FALSE;
+        }
+      g_byte_array_remove_range (client->out_buf, 0, sent);
+    }
+
+  if (client->out_buf->len == 0)
+    {
+      clear_source (&client->out_source);
+    }
+  else if (client->out_source == NULL)
+    {
+      client->out_source = g_socket_create_source (client->socket, G_IO_OUT, NULL);
+      g_source_set_callback (client->out_source, G_SOURCE_FUNC (on_client_writable), client, NULL);
+      g_source_attach (client->out_source, NULL);
+    }
+  return TRUE;
+}
+
+static JsonNode *
+cmd_query_status (ControlServer *server, ControlClass *klass, GError **error)
+{
+  static const char *const names[] = {
+    [VMM_STATUS_RUNNING] = "running",
+    [VMM_STATUS_PAUSED] = "paused",
+    [VMM_STATUS_SHUTDOWN] = "shutdown",
+  };
+  const VmmConfig *config = vmm_get_config (server->vmm);
+  VmmStatus status = vmm_get_status (server->vmm);
+  JsonObject *result = json_object_new ();
+
+  g_assert ((guint) status < G_N_ELEMENTS (names));
+  json_object_set_string_member (result, "status", names[status]);
+  json_object_set_string_member (result, "name", config->name);
+  json_object_set_string_member (result, "uuid", config->uuid);
+  json_object_set_int_member (result, "pid", getpid ());
+  json_object_set_int_member (result, "cpus", config->cpus);
+  json_object_set_int_member (result, "memory-mib", config->memory_mib);
+  return node_take_object (result);
+}
+
+/* Runs one of the vmm's state changes and maps its failure onto a class. */
+static JsonNode *
+run_vmm_action (gboolean (*action) (Vmm *, GError **), ControlServer *server, ControlClass *klass,
+                GError **error)
+{
+  if (!action (server->vmm, error))
+    {
+      if (g_error_matches (*error, HV_VMM_ERROR, HV_VMM_ERROR_INVALID_STATE))
+        *klass = CONTROL_CLASS_INVALID_STATE;
+      else
+        *klass = CONTROL_CLASS_GENERIC;
+      return NULL;
+    }
+  return empty_object ();
+}
+
+static JsonNode *
+cmd_pause (ControlServer *server, ControlClass *klass, GError **error)
+{
+  return run_vmm_action (vmm_pause, server, klass, error);
+}
+
+static JsonNode *
+cmd_resume (ControlServer *server, ControlClass *klass, GError **error)
+{
+  return run_vmm_action (vmm_resume, server, klass, error);
+}
+
+static JsonNode *
+cmd_powerdown (ControlServer *server, ControlClass *klass, GError **error)
+{
+  return run_vmm_action (vmm_powerdown, server, klass, error);
+}
+
+static JsonNode *
+cmd_reset (ControlServer *server, ControlClass *klass, GError **error)
+{
+  return run_vmm_action (vmm_reset, server, klass, error);
+}
+
+static gboolean
+on_quit_idle (gpointer user_data)
+{
+  ControlServer *server = user_data;
+
+  g_clear_pointer (&server->quit_source, g_source_unref);
+  vmm_quit (server->vmm);
+  return G_SOURCE_REMOVE;
+}
+
+/* The reply must reach the client before the guest goes away, and the
+ * vmm's SHUTDOWN handler may well tear this server down: so quit from an
+ * idle callback, after the reply has been queued, instead of from here. */
+static JsonNode *
+cmd_quit (ControlServer *server, ControlClass *klass, GError **error)
+{
+  if (server->quit_source == NULL)
+    {
+      server->quit_source = g_idle_source_new ();
+      g_source_set_priority (server->quit_source, G_PRIORITY_HIGH);
+      g_source_set_callback (server->quit_source, on_quit_idle, server, NULL);
+      g_source_attach (server->quit_source, NULL);
+    }
+  return empty_object ();
+}
+
+static const struct
+{
+  const char *name;
+  ControlCommandFunc func;
+} control_commands[] = {
+  { "query-status", cmd_query_status }, { "pause", cmd_pause }, { "resume", cmd_resume },
+  { "powerdown", cmd_powerdown },       { "reset", cmd_reset }, { "quit", cmd_quit },
+};
+
+static ControlCommandFunc
+lookup_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (control_commands); i++)
+    if (g_str_equal (control_commands[i].name, name))
+      return control_commands[i].func;
+  return NULL;
+}
+
+static void
+client_execute (ControlClient *client, JsonObject *request)
+{
+  JsonNode *id = json_object_get_member (request, "id");
+  JsonNode *execute = json_object_get_member (request, "execute");
+  JsonNode *arguments = json_object_get_member (request, "arguments");
+  ControlClass klass = CONTROL_CLASS_GENERIC;
+  g_autoptr (GError) error = NULL;
+  ControlCommandFunc func;
+  JsonNode *result;
+
+  if (execute == NULL || json_node_get_value_type (execute) != G_TYPE_STRING)
+    {
+      client_send_error (client, id, CONTROL_CLASS_GENERIC,
+                         _ ("The request has no “execute” member naming a command"));
+      return;
+    }
+  func = lookup_command (json_node_get_string (execute));
+  if (func == NULL)
+    {
+      g_autofree char *desc =
+          g_strdup_printf (_ ("The command “%s” does not exist"), json_node_get_string (execute));
+      client_send_error (client, id, CONTROL_CLASS_COMMAND_NOT_FOUND, desc);
+      return;
+    }
+  /* No command takes arguments yet, but a malformed “arguments” is still wrong. */
+  if (arguments != NULL && !JSON_NODE_HOLDS_OBJECT (arguments))
+    {
+      client_send_error (client, id, CONTROL_CLASS_INVALID_PARAMETER,
+                         _ ("The member “arguments” must be an object"));
+      return;
+    }
+
+  result = func (client->server, &klass, &error);
+  if (result == NULL)
+    client_send_error (client, id, klass, error->message);
+  else
+    client_send_reply (client, id, result);
+}
+
+static gboolean
+is_blank (const char *line, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isspace (line[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+client_handle_line (ControlClient *client, const char *line, gsize len)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonNode *root;
+
+  /* Blank lines carry nothing: tolerate them, as from people typing into socat. */
+  if (is_blank (line, len))
+    return;
+
+  if (!json_parser_load_from_data (parser, line, len, &error))
+    {
+      g_autofree char *desc =
+          g_strdup_printf (_ ("The request is not valid JSON: %s"), error->message);
+      client_send_error (client, NULL, CONTROL_CLASS_GENERIC, desc);
+      return;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      client_send_error (client, NULL, CONTROL_CLASS_GENERIC,
+                         _ ("The request must be a JSON object"));
+      return;
+    }
+  client_execute (client, json_node_get_object (root));
+}
+
+/* Takes complete lines off the input buffer. Returns FALSE once the client
+ * is closed (a line too long) or the server is quitting. */
+static gboolean
+client_process_input (ControlClient *client)
+{
+  guint8 *newline;
+
+  while (!client->closed && client->server->quit_source == NULL &&
+         (newline = memchr (client->in_buf->data, '\n', client->in_buf->len)) != NULL)
+    {
+      gsize line_len = newline - client->in_buf->data;
+
+      if (line_len + 1 > CONTROL_MAX_LINE)
+        break;
+      client_handle_line (client, (const char *) client->in_buf->data, line_len);
+      if (!client->closed)
+        g_byte_array_remove_range (client->in_buf, 0, line_len + 1);
+    }
+  if (client->closed || client->server->quit_source != NULL)
+    return FALSE;
+
+  /* Either the first line is too long, or an unfinished one already is. */
+  newline = memchr (client->in_buf->data, '\n', client->in_buf->len);
+  if ((newline != NULL && newline - client->in_buf->data + 1 > CONTROL_MAX_LINE) ||
+      (newline == NULL && client->in_buf->len >= CONTROL_MAX_LINE))
+    {
+      g_debug ("control: closing a client whose line exceeds %d bytes", CONTROL_MAX_LINE);
+      client_close (client);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+on_client_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  g_autoptr (ControlClient) client = client_ref (user_data);
+  g_autoptr (GError) error = NULL;
+  char buf[16384];
+  gssize n;
+
+  n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
+    {
+      client_close (client);
+      return G_SOURCE_CONTINUE; /* client_close () destroyed this source */
+    }
+  g_byte_array_append (client->in_buf, (const guint8 *) buf, n);
+  client_process_input (client);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+client_close (ControlClient *client)
+{
+  ControlServer *server = client->server;
+
+  if (client->closed)
+    return;
+  client->closed = TRUE;
+  clear_source (&client->in_source);
+  clear_source (&client->out_source);
+  g_socket_close (client->socket, NULL);
+  g_ptr_array_remove (server->clients, client);
+}
+
+static void
+server_add_client (ControlServer *server, GSocket *socket)
+{
+  ControlClient *client = g_new0 (ControlClient, 1);
+
+  client->ref_count = 1;
+  client->server = server;
+  client->socket = socket;
+  client->in_buf = g_byte_array_new ();
+  client->out_buf = g_byte_array_new ();
+  g_socket_set_blocking (socket, FALSE);
+  g_ptr_array_add (server->clients, client);
+
+  client->in_source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (client->in_source, G_SOURCE_FUNC (on_client_readable), client, NULL);
+  g_source_attach (client->in_source, NULL);
+
+  client_send_greeting (client);
+}
+
+static void
+server_accept_pending (ControlServer *server)
+{
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      GSocket *socket = g_socket_accept (server->listener, NULL, &error);
+
+      if (socket == NULL)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            g_warning ("control: accept failed: %s", error->message);
+          return;
+        }
+      server_add_client (server, socket);
+    }
+}
+
+static gboolean
+on_listener_readable (GSocket *listener, GIOCondition condition, gpointer user_data)
+{
+  server_accept_pending (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+ControlServer *
+control_server_new (Vmm *vmm, const char *path, GError **error)
+{
+  ControlServer *server;
+  GSocket *listener;
+
+  g_return_val_if_fail (vmm != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  listener = unix_listener_new (path, error);
+  if (listener == NULL)
+    {
+      g_prefix_error (error, _ ("Cannot listen on the control socket “%s”: "), path);
+      return NULL;
+    }
+
+  server = g_new0 (ControlServer, 1);
+  server->vmm = vmm;
+  server->path = g_strdup (path);
+  server->listener = listener;
+  server->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_unref);
+  server->accept_source = g_socket_create_source (listener, G_IO_IN, NULL);
+  g_source_set_callback (server->accept_source, G_SOURCE_FUNC (on_listener_readable), server, NULL);
+  g_source_attach (server->accept_source, NULL);
+  return server;
+}
+
+static JsonNode *
+event_to_node (ControlServer *server, const VmmEvent *event)
+{
+  static const char *const names[] = {
+    [VMM_EVENT_SHUTDOWN] = "SHUTDOWN",
+    [VMM_EVENT_RESET] = "RESET",
+    [VMM_EVENT_STOP] = "STOP",
+    [VMM_EVENT_RESUME] = "RESUME",
+  };
+  gint64 now = g_get_real_time ();
+  JsonObject *message = json_object_new ();
+  JsonObject *data = json_object_new ();
+  JsonObject *timestamp = json_object_new ();
+
+  g_assert ((guint) event->kind < G_N_ELEMENTS (names));
+  if (event->reason != NULL)
+    json_object_set_string_member (data, "reason", event->reason);
+  /* A guest stopped by an error: say which, since hv-vmm's stderr is
+   * usually nowhere a user looks. */
+  if (event->kind == VMM_EVENT_SHUTDOWN && vmm_get_fatal_error (server->vmm) != NULL)
+    json_object_set_string_member (data, "message", vmm_get_fatal_error (server->vmm)->message);
+  json_object_set_int_member (timestamp, "seconds", now / G_USEC_PER_SEC);
+  json_object_set_int_member (timestamp, "microseconds", now % G_USEC_PER_SEC);
+  json_object_set_string_member (message, "event", names[event->kind]);
+  json_object_set_object_member (message, "data", data);
+  json_object_set_object_member (message, "timestamp", timestamp);
+  return node_take_object (message);
+}
+
+void
+control_server_emit (ControlServer *server, const VmmEvent *event)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GPtrArray) clients = NULL;
+
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (event != NULL);
+
+  /* A client that connected before the event hears of it, even if the main
+   * loop has not accepted it yet: a quick SHUTDOWN is not missed by whoever
+   * connected while the guest started. */
+  server_accept_pending (server);
+  node = event_to_node (server, event);
+  /* Sending may drop a client from server->clients: walk a copy. */
+  clients = g_ptr_array_new_full (server->clients->len, (GDestroyNotify) client_unref);
+  for (guint i = 0; i < server->clients->len; i++)
+    g_ptr_array_add (clients, client_ref (g_ptr_array_index (server->clients, i)));
+  for (guint i = 0; i < clients->len; i++)
+    client_send_node (g_ptr_array_index (clients, i), node);
+}
+
+/* Gives each client's pending output (quit's reply, the SHUTDOWN event) a
+ * short while to leave before the sockets close. */
+static void
+server_flush_all (ControlServer *server)
+{
+  gint64 deadline = g_get_monotonic_time () + CONTROL_FLUSH_TIMEOUT_US;
+
+  for (guint i = 0; i < server->clients->len; i++)
+    {
+      ControlClient *client = g_ptr_array_index (server->clients, i);
+
+      while (client->out_buf->len > 0 && g_get_monotonic_time () < deadline)
+        {
+          gssize sent;
+
+          g_socket_condition_timed_wait (client->socket, G_IO_OUT,
+                                         deadline - g_get_monotonic_time (), NULL, NULL);
+          sent = g_socket_send (client->socket, (const char *) client->out_buf->data,
+                                client->out_buf->len, NULL, NULL);
+          if (sent <= 0)
+            break;
+          g_byte_array_remove_range (client->out_buf, 0, sent);
+        }
+    }
+}
+
+void
+control_server_free (ControlServer *server)
+{
+  if (server == NULL)
+    return;
+
+  clear_source (&server->quit_source);
+  clear_source (&server->accept_source);
+  server_flush_all (server);
+  while (server->clients->len > 0)
+    client_close (g_ptr_array_index (server->clients, server->clients->len - 1));
+  g_ptr_array_unref (server->clients);
+  g_socket_close (server->listener, NULL);
+  g_object_unref (server->listener);
+  unlink (server->path);
+  g_free (server->path);
+  g_free (server);
+}

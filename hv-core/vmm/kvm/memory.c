@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "memory.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <linux/kvm.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "vmm.h"
+
+void
+guest_memory_layout (uint64_t size, uint64_t *low_size, uint64_t *high_size)
+{
+  *low_size = MIN (size, GUEST_MEM_HOLE_START);
+  *high_size = size - *low_size;
+}
+
+gboolean
+guest_memory_init (GuestMemory *mem, uint64_t size, GError **error)
+{
+  void *host;
+
+  memset (mem, 0, sizeof *mem);
+  /* MAP_NORESERVE: the host commits pages only as the guest touches them. */
+  host =
+      mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (host == MAP_FAILED)
+    {
+      g_autofree char *want = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_NO_MEMORY,
+                   _ ("Could not reserve %s of memory for the machine: %s. "
+                      "Give the machine less memory."),
+                   want, g_strerror (errno));
+      return FALSE;
+    }
+  /* Transparent huge pages make a big guest much cheaper to map. */
+  madvise (host, size, MADV_HUGEPAGE);
+  mem->host = host;
+  mem->size = size;
+  guest_memory_layout (size, &mem->low_size, &mem->high_size);
+  return TRUE;
+}
+
+static gboolean
+guest_memory_set_slot (int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size, void *host,
+                       GError **error)
+{
+  struct kvm_userspace_memory_region region = {
+    .slot = slot,
+    .guest_phys_addr = gpa,
+    .memory_size = size,
+    .userspace_addr = (uintptr_t) host,
+  };
+
+  if (ioctl (vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+    {
+      g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_FAILED,
+                   _ ("KVM refused the machine's memory (%s)."), g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+guest_memory_register (const GuestMemory *mem, int vm_fd, GError **error)
+{
+  if (!guest_memory_set_slot (vm_fd, 0, 0, mem->low_size, mem->host, error))
+    return FALSE;
+  if (mem->high_size == 0)
+    return TRUE;
+  return guest_memory_set_slot (vm_fd, 1, GUEST_MEM_HIGH_START, mem->high_size,
+                                mem->host + mem->low_size, error);
+}
+
+void
+guest_memory_clear (GuestMemory *mem)
+{
+  if (mem->host != NULL)
+    madvise (mem->host, mem->size, MADV_DONTNEED);
+}
+
+void
+guest_memory_fini (GuestMemory *mem)
+{
+  if (mem->host != NULL)
+    munmap (mem->host, mem->size);
+  memset (mem, 0, sizeof *mem);
+}
+
+void *
+guest_memory_ptr (const GuestMemory *mem, uint64_t gpa, uint64_t len)
+{
+  if (mem->host == NULL)
+    return NULL;
+  /* Written as subtractions so that no sum can wrap around. */
+  if (gpa < mem->low_size)
+    {
+      if (len > mem->low_size - gpa)
+        return NULL;
+      return mem->host + gpa;
+    }
+  if (gpa >= GUEST_MEM_HIGH_START && gpa - GUEST_MEM_HIGH_START < mem->high_size)
+    {
+      uint64_t off = gpa - GUEST_MEM_HIGH_START;
+
+      if (len > mem->high_size - off)
+        return NULL;
+      return mem->host + mem->low_size + off;
+    }
+  return NULL;
+}

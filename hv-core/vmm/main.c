@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * hv-vmm: runs one guest (hv-core/docs/hv-vmm.md). Started by libhvcore,
+ * which waits for "OK" or "ERROR <message>" on --ready-fd.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "control.h"
+#include "vmm.h"
+
+#define EXIT_STARTUP_FAILED 1
+#define EXIT_FATAL          2
+
+typedef struct
+{
+  char *name;
+  char *uuid;
+  char *runtime_dir;
+  char *kernel;
+  char *initrd;
+  char *append;
+  char *console_log;
+  gint64 memory_mib;
+  int cpus;
+  gboolean no_reboot;
+  int ready_fd;
+} Options;
+
+typedef struct
+{
+  Options opts;
+  GMainLoop *loop;
+  Vmm *vmm;
+  ControlServer *control;
+  ConsoleServer *console;
+  int lock_fd;
+  char *lock_path;
+  gboolean own_dir; /* the lock is ours: DIR is ours to remove */
+} App;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->name);
+  g_free (o->uuid);
+  g_free (o->runtime_dir);
+  g_free (o->kernel);
+  g_free (o->initrd);
+  g_free (o->append);
+  g_free (o->console_log);
+}
+
+static gboolean
+parse_options (Options *o, int *argc, char ***argv, GError **error)
+{
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o->name, N_ ("Name of the machine"), "NAME" },
+    { "uuid", 0, 0, G_OPTION_ARG_STRING, &o->uuid, N_ ("UUID of the machine"), "UUID" },
+    { "runtime-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->runtime_dir,
+      N_ ("Directory for the sockets and the lock"), "DIR" },
+    { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &o->kernel, N_ ("Linux kernel to boot"), "FILE" },
+    { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o->initrd, N_ ("Initial ramdisk"), "FILE" },
+    { "append", 0, 0, G_OPTION_ARG_STRING, &o->append, N_ ("Kernel command line"), "STRING" },
+    { "memory", 0, 0, G_OPTION_ARG_INT64, &o->memory_mib, N_ ("Memory in MiB"), "MIB" },
+    { "cpus", 0, 0, G_OPTION_ARG_INT, &o->cpus, N_ ("Number of virtual CPUs"), "N" },
+    { "console-log", 0, 0, G_OPTION_ARG_FILENAME, &o->console_log,
+      N_ ("Append the serial console output to FILE"), "FILE" },
+    { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &o->no_reboot,
+      N_ ("Exit instead of restarting when the guest resets"), NULL },
+    { "ready-fd", 0, 0, G_OPTION_ARG_INT, &o->ready_fd,
+      N_ ("Write OK or ERROR to this file descriptor once started"), "FD" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+
+  g_option_context_set_summary (context, _ ("Runs one Hangar virtual machine."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  if (o->name == NULL || o->uuid == NULL || o->runtime_dir == NULL || o->kernel == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _ ("--name, --uuid, --runtime-dir and --kernel are required."));
+      return FALSE;
+    }
+  if (o->memory_mib <= 0 || o->cpus <= 0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _ ("--memory and --cpus must be positive numbers."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes all of LINE to FD; the reader waits for the newline. */
+static void
+write_all (int fd, const char *line)
+{
+  size_t len = strlen (line);
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, line, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return;
+      line += n;
+      len -= n;
+    }
+}
+
+static void
+report_ready (App *app, const GError *error)
+{
+  if (error != NULL)
+    {
+      /* One line: the reader shows it as is. */
+      g_autofree char *one_line = g_strdelimit (g_strdup (error->message), "\r\n", ' ');
+      g_autofree char *line = g_strdup_printf ("ERROR %s\n", one_line);
+
+      g_printerr ("hv-vmm: %s\n", one_line);
+      if (app->opts.ready_fd >= 0)
+        write_all (app->opts.ready_fd, line);
+    }
+  else if (app->opts.ready_fd >= 0)
+    write_all (app->opts.ready_fd, "OK\n");
+
+  if (app->opts.ready_fd >= 0)
+    close (app->opts.ready_fd);
+  app->opts.ready_fd = -1;
+}
+
+static gboolean
+take_lock (App *app, GError **error)
+{
+  app->lock_path = g_build_filename (app->opts.runtime_dir, "vmm.lock", NULL);
+  app->lock_fd = open (app->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (app->lock_fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   _ ("Could not create %s: %s. Check the runtime directory."), app->lock_path,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  if (flock (app->lock_fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _ ("The machine %s is already running (%s is locked)."), app->opts.name,
+                   app->lock_path);
+      return FALSE;
+    }
+  app->own_dir = TRUE;
+  return TRUE;
+}
+
+static void
+on_vmm_event (const VmmEvent *event, void *user_data)
+{
+  App *app = user_data;
+
+  if (app->control != NULL)
+    control_server_emit (app->control, event);
+  if (event->kind == VMM_EVENT_SHUTDOWN)
+    g_main_loop_quit (app->loop);
+}
+
+static void
+on_console_output (const uint8_t *bytes, size_t len, void *user_data)
+{
+  console_server_output (user_data, bytes, len);
+}
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  App *app = user_data;
+
+  if (app->vmm != NULL)
+    vmm_quit (app->vmm);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+start (App *app, GError **error)
+{
+  g_autofree char *control_path = g_build_filename (app->opts.runtime_dir, "control.sock", NULL);
+  g_autofree char *console_path = g_build_filename (app->opts.runtime_dir, "console.sock", NULL);
+  VmmConfig config = {
+    .name = app->opts.name,
+    .uuid = app->opts.uuid,
+    .kernel_path = app->opts.kernel,
+    .initrd_path = app->opts.initrd,
+    .cmdline = app->opts.append,
+    .memory_mib = app->opts.memory_mib,
+    .cpus = app->opts.cpus,
+    .no_reboot = app->opts.no_reboot,
+  };
+
+  if (!take_lock (app, error))
+    return FALSE;
+  app->vmm = vmm_new (&config, error);
+  if (app->vmm == NULL)
+    return FALSE;
+  app->control = control_server_new (app->vmm, control_path, error);
+  if (app->control == NULL)
+    return FALSE;
+  app->console = console_server_new (app->vmm, console_path, app->opts.console_log, error);
+  if (app->console == NULL)
+    return FALSE;
+  vmm_set_event_func (app->vmm, on_vmm_event, app);
+  vmm_set_console_output_func (app->vmm, on_console_output, app->console);
+  return vmm_start (app->vmm, error);
+}
+
+/* Everything hv-vmm leaves behind goes, the lock file last but one and
+ * the directory last, so a new hv-vmm never sees a half-removed DIR. */
+static void
+cleanup (App *app)
+{
+  g_clear_pointer (&app->control, control_server_free);
+  g_clear_pointer (&app->console, console_server_free);
+  g_clear_pointer (&app->vmm, vmm_free);
+  if (app->own_dir)
+    {
+      g_autofree char *control_path =
+          g_build_filename (app->opts.runtime_dir, "control.sock", NULL);
+      g_autofree char *console_path =
+          g_build_filename (app->opts.runtime_dir, "console.sock", NULL);
+
+      /* The servers remove their sockets; these cover a failed start. */
+      g_unlink (control_path);
+      g_unlink (console_path);
+      g_unlink (app->lock_path);
+      g_rmdir (app->opts.runtime_dir);
+    }
+  if (app->lock_fd >= 0)
+    close (app->lock_fd);
+  g_free (app->lock_path);
+  g_clear_pointer (&app->loop, g_main_loop_unref);
+  options_clear (&app->opts);
+}
+
+int
+main (int argc, char **argv)
+{
+  App app = { .opts.ready_fd = -1, .opts.memory_mib = 512, .opts.cpus = 1, .lock_fd = -1 };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* A reader that went away must not kill us with SIGPIPE. */
+  signal (SIGPIPE, SIG_IGN);
+  app.loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_quit_signal, &app);
+  g_unix_signal_add (SIGINT, on_quit_signal, &app);
+
+  if (parse_options (&app.opts, &argc, &argv, &error) && app.opts.ready_fd >= 0)
+    fcntl (app.opts.ready_fd, F_SETFD, FD_CLOEXEC);
+  if (error != NULL || !start (&app, &error))
+    {
+      report_ready (&app, error);
+      cleanup (&app);
+      return EXIT_STARTUP_FAILED;
+    }
+  report_ready (&app, NULL);
+  g_main_loop_run (app.loop);
+
+  if (vmm_get_fatal_error (app.vmm) != NULL)
+    {
+      g_printerr ("hv-vmm: %s\n", vmm_get_fatal_error (app.vmm)->message);
+      status = EXIT_FATAL;
+    }
+  cleanup (&app);
+  return status;
+}
