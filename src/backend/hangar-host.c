@@ -336,11 +336,11 @@ hangar_host_describe_overcommit (guint host_cpus, guint64 host_mib, guint runnin
 {
   if (host_mib > 0 && running_mib + memory_mib > host_mib)
     return g_strdup_printf (
-        _ ("The machines running now use %" G_GUINT64_FORMAT " MiB of memory; with this one, "
-           "%" G_GUINT64_FORMAT " MiB, more than the host’s %" G_GUINT64_FORMAT " MiB. They "
-           "would slow each other down, or fail: stop another machine first, or give this one "
-           "less."),
-        running_mib, running_mib + memory_mib, host_mib);
+        _ ("The machines running now use %llu MiB of memory; with this one, %llu MiB, more "
+           "than the host’s %llu MiB. They would slow each other down, or fail: stop another "
+           "machine first, or give this one less."),
+        (unsigned long long) running_mib, (unsigned long long) (running_mib + memory_mib),
+        (unsigned long long) host_mib);
   if (host_cpus > 0 && running_cpus + cpus > host_cpus)
     return g_strdup_printf (
         _ ("The machines running now have %u processors; with this one, %u, more than the "

@@ -49,11 +49,12 @@ update_subtitles (HangarWizardResourcesPage *self)
                                          "The host has %u processors", self->host_cpus),
                             self->host_cpus);
   if (self->os_name != NULL && self->recommended_memory_mib > 0)
-    memory = g_strdup_printf (_ ("The host has %" G_GUINT64_FORMAT " MiB; %s recommends "
-                                 "%" G_GUINT64_FORMAT " MiB"),
-                              self->host_memory_mib, self->os_name, self->recommended_memory_mib);
+    memory = g_strdup_printf (_ ("The host has %llu MiB; %s recommends %llu MiB"),
+                              (unsigned long long) self->host_memory_mib, self->os_name,
+                              (unsigned long long) self->recommended_memory_mib);
   else if (self->host_memory_mib > 0)
-    memory = g_strdup_printf (_ ("The host has %" G_GUINT64_FORMAT " MiB"), self->host_memory_mib);
+    memory =
+        g_strdup_printf (_ ("The host has %llu MiB"), (unsigned long long) self->host_memory_mib);
   adw_action_row_set_subtitle (self->cpus_row, cpus);
   adw_action_row_set_subtitle (self->memory_row, memory);
 }
