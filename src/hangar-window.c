@@ -9,6 +9,7 @@
 #include "hangar-host.h"
 #include "hangar-libvirt-connection.h"
 #include "hangar-machine-page.h"
+#include "hangar-new-machine-wizard.h"
 #include "hangar-window.h"
 
 struct _HangarWindow
@@ -291,6 +292,19 @@ add_connection (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The wizard starts on the connection of the machine shown, if any. */
+static void
+new_machine (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarMachine *shown = shown_machine (self);
+  GtkWidget *wizard =
+      hangar_new_machine_wizard_new (self, hangar_connection_list_get_model (self->connections),
+                                     shown != NULL ? connection_of (self, shown) : NULL);
+
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
 static void
 show_host (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -407,10 +421,13 @@ hangar_window_class_init (HangarWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
 
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection);
+  gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine);
   gtk_widget_class_install_action (widget_class, "win.show-host", NULL, show_host);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, focus_search);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-machine",
                                        NULL);
 }
 

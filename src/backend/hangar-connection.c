@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "hangar-connection.h"
+#include "hangar-host.h"
 
 typedef struct
 {
@@ -95,6 +96,69 @@ hangar_connection_set_property (GObject *object, guint prop_id, const GValue *va
     }
 }
 
+void
+hangar_connection_resources_free (HangarConnectionResources *resources)
+{
+  if (resources == NULL)
+    return;
+  g_free (resources->storage_dir);
+  g_strfreev (resources->bridges);
+  g_clear_pointer (&resources->networks, g_ptr_array_unref);
+  g_free (resources);
+}
+
+void
+hangar_network_info_free (HangarNetworkInfo *network)
+{
+  if (network == NULL)
+    return;
+  g_free (network->name);
+  g_free (network);
+}
+
+HangarConnectionResources *
+hangar_connection_resources_new_local (const char *storage_dir)
+{
+  HangarConnectionResources *resources = g_new0 (HangarConnectionResources, 1);
+
+  resources->local = TRUE;
+  resources->host_cpus = hangar_host_count_cpus ("/proc/cpuinfo");
+  resources->host_memory_mib = hangar_host_memory_mib ("/proc/meminfo");
+  resources->storage_dir = g_strdup (storage_dir);
+  resources->free_bytes = hangar_host_free_bytes (storage_dir);
+  resources->bridges = hangar_host_list_bridges ("/sys/class/net");
+  resources->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_network_info_free);
+  return resources;
+}
+
+static void
+query_local_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "hangar", "machines", NULL);
+  HangarConnectionResources *resources = hangar_connection_resources_new_local (dir);
+  HangarNetworkInfo *nat = g_new0 (HangarNetworkInfo, 1);
+
+  nat->name = g_strdup ("default");
+  g_ptr_array_add (resources->networks, nat);
+  g_task_return_pointer (task, resources, (GDestroyNotify) hangar_connection_resources_free);
+}
+
+static void
+hangar_connection_real_query_resources_async (HangarConnection *self, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_run_in_thread (task, query_local_thread);
+}
+
+static HangarConnectionResources *
+hangar_connection_real_query_resources_finish (HangarConnection *self, GAsyncResult *result,
+                                               GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 hangar_connection_class_init (HangarConnectionClass *klass)
 {
@@ -105,6 +169,8 @@ hangar_connection_class_init (HangarConnectionClass *klass)
   object_class->finalize = hangar_connection_finalize;
   object_class->get_property = hangar_connection_get_property;
   object_class->set_property = hangar_connection_set_property;
+  klass->query_resources_async = hangar_connection_real_query_resources_async;
+  klass->query_resources_finish = hangar_connection_real_query_resources_finish;
 
   properties[PROP_URI] = g_param_spec_string ("uri", NULL, NULL, NULL, construct);
   properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, construct);
@@ -236,6 +302,25 @@ hangar_connection_create_machine_finish (HangarConnection *self, GAsyncResult *r
   g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
 
   return HANGAR_CONNECTION_GET_CLASS (self)->create_machine_finish (self, result, error);
+}
+
+void
+hangar_connection_query_resources_async (HangarConnection *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (HANGAR_IS_CONNECTION (self));
+
+  HANGAR_CONNECTION_GET_CLASS (self)->query_resources_async (self, cancellable, callback,
+                                                             user_data);
+}
+
+HangarConnectionResources *
+hangar_connection_query_resources_finish (HangarConnection *self, GAsyncResult *result,
+                                          GError **error)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  return HANGAR_CONNECTION_GET_CLASS (self)->query_resources_finish (self, result, error);
 }
 
 void

@@ -282,3 +282,69 @@ hangar_host_check_all (const HangarHostSources *sources)
   check_nested (checks, sources);
   return checks;
 }
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+GStrv
+hangar_host_list_bridges (const char *sys_class_net)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GDir) dir = g_dir_open (sys_class_net, 0, NULL);
+  GStrv bridges;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *bridge_dir = g_build_filename (sys_class_net, name, "bridge", NULL);
+
+      if (g_file_test (bridge_dir, G_FILE_TEST_IS_DIR))
+        g_strv_builder_add (builder, name);
+    }
+  bridges = g_strv_builder_end (builder);
+  qsort (bridges, g_strv_length (bridges), sizeof (char *), compare_names);
+  return bridges;
+}
+
+guint64
+hangar_host_free_bytes (const char *path)
+{
+  g_autofree char *existing = g_strdup (path);
+  struct statvfs st;
+
+  while (!g_file_test (existing, G_FILE_TEST_EXISTS))
+    {
+      char *parent = g_path_get_dirname (existing);
+      gboolean top = g_str_equal (parent, existing);
+
+      g_free (existing);
+      existing = parent;
+      if (top)
+        break;
+    }
+  if (statvfs (existing, &st) != 0)
+    return 0;
+  return (guint64) st.f_bavail * st.f_frsize;
+}
+
+char *
+hangar_host_describe_overcommit (guint host_cpus, guint64 host_mib, guint running_cpus,
+                                 guint64 running_mib, guint cpus, guint64 memory_mib)
+{
+  if (host_mib > 0 && running_mib + memory_mib > host_mib)
+    return g_strdup_printf (
+        _ ("The machines running now use %llu MiB of memory; with this one, %llu MiB, more "
+           "than the host’s %llu MiB. They would slow each other down, or fail: stop another "
+           "machine first, or give this one less."),
+        (unsigned long long) running_mib, (unsigned long long) (running_mib + memory_mib),
+        (unsigned long long) host_mib);
+  if (host_cpus > 0 && running_cpus + cpus > host_cpus)
+    return g_strdup_printf (
+        _ ("The machines running now have %u processors; with this one, %u, more than the "
+           "host’s %u. They will take turns and run slower."),
+        running_cpus, running_cpus + cpus, host_cpus);
+  return NULL;
+}

@@ -45,4 +45,18 @@ GPtrArray *hangar_host_check_all (const HangarHostSources *sources);
 guint hangar_host_count_cpus (const char *cpuinfo_path);
 guint64 hangar_host_memory_mib (const char *meminfo_path);
 
+/* The host's network bridges: the interfaces under SYS_CLASS_NET
+ * ("/sys/class/net") that have a "bridge" directory, sorted. */
+GStrv hangar_host_list_bridges (const char *sys_class_net);
+
+/* Free bytes on the file system that holds PATH, or would hold it (its
+ * nearest existing parent); 0 when that cannot be read. */
+guint64 hangar_host_free_bytes (const char *path);
+
+/* NULL, or a warning for people that a machine with CPUS and MEMORY_MIB,
+ * running beside machines that already use RUNNING_CPUS and RUNNING_MIB,
+ * asks for more than the host has. */
+char *hangar_host_describe_overcommit (guint host_cpus, guint64 host_mib, guint running_cpus,
+                                       guint64 running_mib, guint cpus, guint64 memory_mib);
+
 G_END_DECLS

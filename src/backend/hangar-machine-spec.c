@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "hangar-machine-spec.h"
 
@@ -64,6 +66,7 @@ hangar_machine_spec_copy (const HangarMachineSpec *spec)
       const HangarDiskSpec *disk = g_ptr_array_index (spec->disks, i);
       hangar_machine_spec_add_disk (copy, disk->path, disk->size_bytes, disk->readonly,
                                     disk->cdrom);
+      ((HangarDiskSpec *) g_ptr_array_index (copy->disks, i))->create = disk->create;
     }
   for (guint i = 0; i < spec->nics->len; i++)
     {
@@ -101,6 +104,13 @@ hangar_machine_spec_add_disk (HangarMachineSpec *spec, const char *path, guint64
   disk->readonly = readonly;
   disk->cdrom = cdrom;
   g_ptr_array_add (spec->disks, disk);
+}
+
+void
+hangar_machine_spec_add_new_disk (HangarMachineSpec *spec, const char *path, guint64 size_bytes)
+{
+  hangar_machine_spec_add_disk (spec, path, size_bytes, FALSE, FALSE);
+  ((HangarDiskSpec *) g_ptr_array_index (spec->disks, spec->disks->len - 1))->create = TRUE;
 }
 
 void
@@ -235,14 +245,17 @@ validate_nic (const HangarNicSpec *nic, GError **error)
   return TRUE;
 }
 
-gboolean
-hangar_machine_spec_validate (const HangarMachineSpec *spec, guint host_cpus,
-                              guint64 host_memory_mib, GError **error)
+static char *
+format_size (guint64 bytes)
 {
-  g_return_val_if_fail (spec != NULL, FALSE);
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
 
-  if (!hangar_machine_name_is_valid (spec->name, error))
-    return FALSE;
+static gboolean
+validate_resources (const HangarMachineSpec *spec, const HangarSpecLimits *limits, GError **error)
+{
+  guint host_cpus = limits->host_cpus;
+
   if (spec->cpus < 1 || (host_cpus > 0 && spec->cpus > host_cpus))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
@@ -256,30 +269,205 @@ hangar_machine_spec_validate (const HangarMachineSpec *spec, guint host_cpus,
                    _ ("Give the machine at least 64 MiB of memory."));
       return FALSE;
     }
-  if (host_memory_mib > 0 && spec->memory_mib > host_memory_mib)
+  if (limits->host_memory_mib > 0 && spec->memory_mib > limits->host_memory_mib)
     {
       g_autofree char *wanted = g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", spec->memory_mib);
-      g_autofree char *host = g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", host_memory_mib);
+      g_autofree char *host =
+          g_strdup_printf ("%" G_GUINT64_FORMAT " MiB", limits->host_memory_mib);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _ ("The machine cannot have more memory (%s) than the host has (%s)."), wanted,
                    host);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+validate_name (const HangarMachineSpec *spec, const HangarSpecLimits *limits, GError **error)
+{
+  if (!hangar_machine_name_is_valid (spec->name, error))
+    return FALSE;
+  if (limits->taken_names != NULL && g_strv_contains (limits->taken_names, spec->name))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _ ("A machine named “%s” exists already: choose another name."), spec->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef enum
+{
+  FILE_DISK,
+  FILE_DISC,
+  FILE_KERNEL,
+  FILE_INITRD,
+} FileKind;
+
+static void
+set_missing_error (FileKind kind, const char *path, GError **error)
+{
+  switch (kind)
+    {
+      case FILE_DISK:
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     _ ("The disk %s does not exist: check the path, or choose it again."), path);
+        break;
+      case FILE_DISC:
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     _ ("The disc image %s does not exist: check the path, or choose it again."),
+                     path);
+        break;
+      case FILE_KERNEL:
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     _ ("The kernel %s does not exist: check the path, or choose it again."), path);
+        break;
+      case FILE_INITRD:
+      default:
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                     _ ("The initrd %s does not exist: check the path, or choose it again."), path);
+        break;
+    }
+}
+
+/* A file the machine reads must be there, and readable by the user. */
+static gboolean
+check_readable (const char *path, FileKind kind, GError **error)
+{
+  if (g_access (path, F_OK) != 0)
+    {
+      set_missing_error (kind, path, error);
+      return FALSE;
+    }
+  if (g_access (path, R_OK) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _ ("You may not read %s. Ask its owner, or change its permissions (chmod), "
+                      "then try again."),
+                   path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_new_disk (const HangarDiskSpec *disk, const HangarSpecLimits *limits, GError **error)
+{
+  if (disk->size_bytes == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("Give the new disk a size of at least 1 GiB."));
+      return FALSE;
+    }
+  if (limits->local_files && g_file_test (disk->path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                   _ ("A file %s exists already: Hangar will not overwrite it. Choose another "
+                      "name for the machine, or use that file as an existing disk."),
+                   disk->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_disks (const HangarMachineSpec *spec, const HangarSpecLimits *limits, GError **error)
+{
+  guint64 new_bytes = 0;
+
   for (guint i = 0; i < spec->disks->len; i++)
     {
       const HangarDiskSpec *disk = g_ptr_array_index (spec->disks, i);
+
       if (disk->path == NULL || *disk->path == '\0')
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                        _ ("Every disk needs a file or a device."));
           return FALSE;
         }
-    }
-  for (guint i = 0; i < spec->nics->len; i++)
-    {
-      if (!validate_nic (g_ptr_array_index (spec->nics, i), error))
+      if (disk->create)
+        {
+          if (!validate_new_disk (disk, limits, error))
+            return FALSE;
+          new_bytes += disk->size_bytes;
+        }
+      else if (limits->local_files &&
+               !check_readable (disk->path, disk->cdrom ? FILE_DISC : FILE_DISK, error))
         return FALSE;
     }
+  if (limits->free_bytes > 0 && new_bytes > limits->free_bytes)
+    {
+      g_autofree char *wanted = format_size (new_bytes);
+      g_autofree char *free_space = format_size (limits->free_bytes);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   _ ("The new disk (%s) is larger than the free space where it is created "
+                      "(%s): make it smaller, or free some space."),
+                   wanted, free_space);
+      return FALSE;
+    }
   return TRUE;
+}
+
+static gboolean
+validate_boot (const HangarMachineSpec *spec, const HangarSpecLimits *limits, GError **error)
+{
+  if (spec->kernel == NULL && (spec->initrd != NULL || spec->cmdline != NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _ ("An initrd or a kernel command line needs a kernel: choose the kernel "
+                      "too."));
+      return FALSE;
+    }
+  if (!limits->local_files)
+    return TRUE;
+  if (spec->kernel != NULL && !check_readable (spec->kernel, FILE_KERNEL, error))
+    return FALSE;
+  if (spec->initrd != NULL && !check_readable (spec->initrd, FILE_INITRD, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+validate_nics (const HangarMachineSpec *spec, const HangarSpecLimits *limits, GError **error)
+{
+  for (guint i = 0; i < spec->nics->len; i++)
+    {
+      const HangarNicSpec *nic = g_ptr_array_index (spec->nics, i);
+
+      if (!validate_nic (nic, error))
+        return FALSE;
+      if (nic->mode == HANGAR_NETWORK_BRIDGE && limits->bridges != NULL &&
+          !g_strv_contains (limits->bridges, nic->source))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _ ("The host has no bridge named “%s”. Create it first (with "
+                          "NetworkManager or /etc/network/interfaces), or choose NAT."),
+                       nic->source);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+hangar_machine_spec_validate_full (const HangarMachineSpec *spec, const HangarSpecLimits *limits,
+                                   GError **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+  g_return_val_if_fail (limits != NULL, FALSE);
+
+  return validate_name (spec, limits, error) && validate_resources (spec, limits, error) &&
+         validate_boot (spec, limits, error) && validate_disks (spec, limits, error) &&
+         validate_nics (spec, limits, error);
+}
+
+gboolean
+hangar_machine_spec_validate (const HangarMachineSpec *spec, guint host_cpus,
+                              guint64 host_memory_mib, GError **error)
+{
+  HangarSpecLimits limits = { .host_cpus = host_cpus, .host_memory_mib = host_memory_mib };
+
+  return hangar_machine_spec_validate_full (spec, &limits, error);
 }

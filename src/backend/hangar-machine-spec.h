@@ -26,6 +26,7 @@ typedef struct
   guint64 size_bytes; /* 0: unknown or the existing file's */
   gboolean readonly;
   gboolean cdrom;
+  gboolean create; /* a new sparse image of size_bytes, made when the machine is */
 } HangarDiskSpec;
 
 typedef struct
@@ -64,6 +65,9 @@ void hangar_machine_spec_free (HangarMachineSpec *spec);
 
 void hangar_machine_spec_add_disk (HangarMachineSpec *spec, const char *path, guint64 size_bytes,
                                    gboolean readonly, gboolean cdrom);
+/* A new, empty image of SIZE_BYTES at PATH, created with the machine. */
+void hangar_machine_spec_add_new_disk (HangarMachineSpec *spec, const char *path,
+                                       guint64 size_bytes);
 void hangar_machine_spec_add_nic (HangarMachineSpec *spec, HangarNetworkMode mode,
                                   const char *source, const char *mac);
 
@@ -73,10 +77,26 @@ const char *hangar_network_mode_describe (HangarNetworkMode mode);
 
 gboolean hangar_machine_name_is_valid (const char *name, GError **error);
 
+/* What a spec is checked against; zeros and NULLs mean "not known": that
+ * check is left out. */
+typedef struct
+{
+  guint host_cpus;
+  guint64 host_memory_mib;
+  const char *const *taken_names; /* the machines that exist already */
+  guint64 free_bytes;             /* free space where new disks are created */
+  gboolean local_files;           /* disks, kernel and initrd are files on this computer */
+  const char *const *bridges;     /* the host's network bridges */
+} HangarSpecLimits;
+
 /* The one place that checks a spec: name, processors and memory against what
  * the host has (0: no limit known), disks and network cards. */
 gboolean hangar_machine_spec_validate (const HangarMachineSpec *spec, guint host_cpus,
                                        guint64 host_memory_mib, GError **error);
+/* The same checks, and those LIMITS make possible: a name in use, disks larger
+ * than the free space, missing or unreadable files, a bridge the host lacks. */
+gboolean hangar_machine_spec_validate_full (const HangarMachineSpec *spec,
+                                            const HangarSpecLimits *limits, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarMachineSpec, hangar_machine_spec_free)
 

@@ -426,6 +426,61 @@ hangar_machine_set_autostart_finish (HangarMachine *self, GAsyncResult *result, 
   return HANGAR_MACHINE_GET_CLASS (self)->set_autostart_finish (self, result, error);
 }
 
+static void
+report_no_console (HangarMachine *self, GAsyncReadyCallback callback, gpointer user_data,
+                   gpointer source_tag)
+{
+  g_task_report_new_error (self, callback, user_data, source_tag, G_IO_ERROR,
+                           G_IO_ERROR_NOT_SUPPORTED,
+                           _ ("Hangar cannot show the console of “%s”: its kind of "
+                              "connection does not offer one."),
+                           hangar_machine_get_name (self));
+}
+
+void
+hangar_machine_open_graphics_async (HangarMachine *self, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  if (HANGAR_MACHINE_GET_CLASS (self)->open_graphics_async == NULL)
+    return report_no_console (self, callback, user_data, hangar_machine_open_graphics_async);
+  HANGAR_MACHINE_GET_CLASS (self)->open_graphics_async (self, cancellable, callback, user_data);
+}
+
+int
+hangar_machine_open_graphics_finish (HangarMachine *self, GAsyncResult *result, char **unix_path,
+                                     GError **error)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), -1);
+  g_return_val_if_fail (unix_path != NULL && *unix_path == NULL, -1);
+
+  if (g_async_result_is_tagged (result, hangar_machine_open_graphics_async))
+    return g_task_propagate_int (G_TASK (result), error);
+  return HANGAR_MACHINE_GET_CLASS (self)->open_graphics_finish (self, result, unix_path, error);
+}
+
+void
+hangar_machine_open_serial_async (HangarMachine *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE (self));
+
+  if (HANGAR_MACHINE_GET_CLASS (self)->open_serial_async == NULL)
+    return report_no_console (self, callback, user_data, hangar_machine_open_serial_async);
+  HANGAR_MACHINE_GET_CLASS (self)->open_serial_async (self, cancellable, callback, user_data);
+}
+
+GIOStream *
+hangar_machine_open_serial_finish (HangarMachine *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (HANGAR_IS_MACHINE (self), NULL);
+
+  if (g_async_result_is_tagged (result, hangar_machine_open_serial_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+  return HANGAR_MACHINE_GET_CLASS (self)->open_serial_finish (self, result, error);
+}
+
 void
 _hangar_machine_set_state (HangarMachine *self, HangarMachineState state)
 {

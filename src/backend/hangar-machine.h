@@ -76,6 +76,17 @@ struct _HangarMachineClass
   void (*set_autostart_async) (HangarMachine *self, gboolean autostart, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
   gboolean (*set_autostart_finish) (HangarMachine *self, GAsyncResult *result, GError **error);
+
+  /* Consoles of a running machine. Each call opens a new connection: a SPICE
+   * client asks for one per channel (main, display, inputs...). NULL in a back
+   * end without them: the calls then fail with G_IO_ERROR_NOT_SUPPORTED. */
+  void (*open_graphics_async) (HangarMachine *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+  int (*open_graphics_finish) (HangarMachine *self, GAsyncResult *result, char **unix_path,
+                               GError **error);
+  void (*open_serial_async) (HangarMachine *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+  GIOStream *(*open_serial_finish) (HangarMachine *self, GAsyncResult *result, GError **error);
 };
 
 const char *hangar_machine_get_name (HangarMachine *self);
@@ -113,6 +124,20 @@ void hangar_machine_set_autostart_async (HangarMachine *self, gboolean autostart
                                          GCancellable *cancellable, GAsyncReadyCallback callback,
                                          gpointer user_data);
 gboolean hangar_machine_set_autostart_finish (HangarMachine *self, GAsyncResult *result,
+                                              GError **error);
+
+/* The machine's SPICE display. Returns a connected socket (>= 0; the caller
+ * closes it); or -1 with *UNIX_PATH set to a socket the SPICE client connects
+ * to by itself (the caller frees it); or -1 with ERROR set. */
+void hangar_machine_open_graphics_async (HangarMachine *self, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+int hangar_machine_open_graphics_finish (HangarMachine *self, GAsyncResult *result,
+                                         char **unix_path, GError **error);
+/* The machine's first serial port as a byte stream; end of stream when the
+ * guest stops or another client takes the console. */
+void hangar_machine_open_serial_async (HangarMachine *self, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+GIOStream *hangar_machine_open_serial_finish (HangarMachine *self, GAsyncResult *result,
                                               GError **error);
 
 /* For back ends. */

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hangar-console-page.h"
 #include "hangar-graph.h"
 #include "hangar-machine-page.h"
 
@@ -34,6 +35,7 @@ struct _HangarMachinePage
   AdwPreferencesGroup *settings_disks_group;
   AdwPreferencesGroup *settings_nics_group;
   GtkLabel *settings_message;
+  HangarConsolePage *console_page;
 };
 
 G_DEFINE_FINAL_TYPE (HangarMachinePage, hangar_machine_page, GTK_TYPE_BOX)
@@ -606,6 +608,7 @@ hangar_machine_page_set_machine (HangarMachinePage *self, HangarMachine *machine
   g_signal_group_set_target (self->machine_signals, machine);
   for (guint i = 0; i < self->graphs->len; i++)
     hangar_graph_set_machine (g_ptr_array_index (self->graphs, i), machine);
+  hangar_console_page_set_machine (self->console_page, machine);
 
   if (machine != NULL)
     {
@@ -742,9 +745,11 @@ hangar_machine_page_class_init (HangarMachinePageClass *klass)
                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (HANGAR_TYPE_CONSOLE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangar/Hangar/hangar-machine-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, os_row);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, console_page);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, state_row);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, cpus_row);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, memory_row);

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libvirt-glib/libvirt-glib.h>
+#include <unistd.h>
 #include <libvirt/virterror.h>
 
+#include "hangar-host.h"
 #include "hangar-libvirt-private.h"
 #include "hangar-libvirt-xml.h"
 
@@ -571,40 +576,246 @@ hangar_libvirt_connection_close (HangarConnection *connection)
 typedef struct
 {
   virConnectPtr handle;
-  char *xml;
-  char *name;
+  HangarMachineSpec *spec;
+  char *domain_type;
+  gboolean local;
+  GPtrArray *created_files;   /* sparse files made here, removed on failure */
+  GPtrArray *created_volumes; /* of virStorageVolPtr, deleted on failure */
 } DefineData;
 
 static void
 define_data_free (DefineData *data)
 {
   virConnectClose (data->handle);
-  g_free (data->xml);
-  g_free (data->name);
+  hangar_machine_spec_free (data->spec);
+  g_free (data->domain_type);
+  g_ptr_array_unref (data->created_files);
+  g_ptr_array_unref (data->created_volumes);
   g_free (data);
+}
+
+static void
+undo_created_disks (DefineData *data)
+{
+  for (guint i = 0; i < data->created_volumes->len; i++)
+    virStorageVolDelete (g_ptr_array_index (data->created_volumes, i), 0);
+  for (guint i = 0; i < data->created_files->len; i++)
+    g_unlink (g_ptr_array_index (data->created_files, i));
+  g_ptr_array_set_size (data->created_volumes, 0);
+  g_ptr_array_set_size (data->created_files, 0);
+}
+
+/* The text of the first <path> in a pool's XML: its target directory. */
+static char *
+pool_target_path (virStoragePoolPtr pool)
+{
+  char *xml = virStoragePoolGetXMLDesc (pool, 0);
+  const char *start, *end;
+  char *path = NULL;
+
+  start = xml != NULL ? strstr (xml, "<path>") : NULL;
+  end = start != NULL ? strstr (start, "</path>") : NULL;
+  if (end != NULL)
+    path = g_strndup (start + 6, end - start - 6);
+  free (xml);
+  return path;
+}
+
+/* The active pool whose directory is DIR, or NULL. */
+static virStoragePoolPtr
+find_pool_for_dir (virConnectPtr handle, const char *dir)
+{
+  virStoragePoolPtr *pools = NULL;
+  virStoragePoolPtr found = NULL;
+  int n = virConnectListAllStoragePools (handle, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *path = found == NULL ? pool_target_path (pools[i]) : NULL;
+
+      if (found == NULL && g_strcmp0 (path, dir) == 0)
+        found = pools[i];
+      else
+        virStoragePoolFree (pools[i]);
+    }
+  free (pools);
+  virResetLastError ();
+  return found;
+}
+
+static gboolean
+create_volume (DefineData *data, virStoragePoolPtr pool, HangarDiskSpec *disk, GError **error)
+{
+  g_autofree char *name = g_path_get_basename (disk->path);
+  g_autofree char *xml = g_markup_printf_escaped (
+      "<volume><name>%s</name><capacity unit='bytes'>%" G_GUINT64_FORMAT "</capacity>"
+      "<allocation unit='bytes'>0</allocation><target><format type='%s'/></target></volume>",
+      name, disk->size_bytes, g_str_has_suffix (name, ".qcow2") ? "qcow2" : "raw");
+  virStorageVolPtr volume = virStorageVolCreateXML (pool, xml, 0);
+  char *path;
+
+  if (volume == NULL)
+    {
+      _hangar_libvirt_set_error (error, _ ("Could not create the disk %s: %s"), disk->path);
+      return FALSE;
+    }
+  g_ptr_array_add (data->created_volumes, volume);
+  path = virStorageVolGetPath (volume);
+  if (path != NULL)
+    {
+      g_free (disk->path);
+      disk->path = g_strdup (path);
+      free (path);
+    }
+  return TRUE;
+}
+
+static gboolean
+create_sparse_file (DefineData *data, HangarDiskSpec *disk, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (disk->path);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0755) < 0 ||
+      (fd = g_open (disk->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Could not create the disk %s: %s"), disk->path, g_strerror (saved));
+      return FALSE;
+    }
+  g_ptr_array_add (data->created_files, g_strdup (disk->path));
+  if (ftruncate (fd, disk->size_bytes) < 0)
+    {
+      int saved = errno;
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Could not give the disk %s its size: %s"), disk->path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* New disks go into the storage pool of their directory where there is one
+ * (libvirt then knows them), else they are sparse files made here. */
+static gboolean
+create_disks (DefineData *data, GCancellable *cancellable, GError **error)
+{
+  for (guint i = 0; i < data->spec->disks->len; i++)
+    {
+      HangarDiskSpec *disk = g_ptr_array_index (data->spec->disks, i);
+      g_autofree char *dir = NULL;
+      virStoragePoolPtr pool;
+      gboolean ok;
+
+      if (!disk->create)
+        continue;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      dir = g_path_get_dirname (disk->path);
+      pool = find_pool_for_dir (data->handle, dir);
+      if (pool != NULL)
+        {
+          ok = create_volume (data, pool, disk, error);
+          virStoragePoolFree (pool);
+        }
+      else if (data->local)
+        ok = create_sparse_file (data, disk, error);
+      else
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _ ("%s is in no storage pool of the remote host, so Hangar cannot create "
+                          "the disk there. Choose a folder of a storage pool."),
+                       dir);
+          ok = FALSE;
+        }
+      if (!ok)
+        return FALSE;
+      disk->create = FALSE;
+    }
+  return TRUE;
+}
+
+/* A lab network that does not exist yet is made: no forward, so no way out,
+ * on a private subnet of its own. */
+static gboolean
+ensure_isolated_network (virConnectPtr handle, const char *name, GError **error)
+{
+  virNetworkPtr network = virNetworkLookupByName (handle, name);
+  g_autofree char *xml = NULL;
+  guint subnet = 100 + g_str_hash (name) % 100;
+
+  virResetLastError ();
+  if (network != NULL)
+    {
+      virNetworkFree (network);
+      return TRUE;
+    }
+  xml = g_markup_printf_escaped ("<network><name>%s</name><bridge stp='on' delay='0'/>"
+                                 "<ip address='10.%u.0.1' netmask='255.255.255.0'><dhcp>"
+                                 "<range start='10.%u.0.100' end='10.%u.0.200'/></dhcp></ip>"
+                                 "</network>",
+                                 name, subnet, subnet, subnet);
+  network = virNetworkDefineXML (handle, xml);
+  if (network == NULL || virNetworkCreate (network) < 0)
+    {
+      _hangar_libvirt_set_error (error, _ ("Could not create the lab network “%s”: %s"), name);
+      if (network != NULL)
+        virNetworkFree (network);
+      return FALSE;
+    }
+  virNetworkSetAutostart (network, 1);
+  virNetworkFree (network);
+  return TRUE;
+}
+
+static gboolean
+ensure_networks (DefineData *data, GError **error)
+{
+  for (guint i = 0; i < data->spec->nics->len; i++)
+    {
+      HangarNicSpec *nic = g_ptr_array_index (data->spec->nics, i);
+
+      if (nic->mode == HANGAR_NETWORK_ISOLATED && nic->source != NULL &&
+          !ensure_isolated_network (data->handle, nic->source, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static void
 define_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   DefineData *data = task_data;
+  g_autofree char *xml = NULL;
   virDomainPtr domain;
   HangarLibvirtDomainInfo *info;
   GError *error = NULL;
 
-  domain = virDomainLookupByName (data->handle, data->name);
+  domain = virDomainLookupByName (data->handle, data->spec->name);
+  virResetLastError ();
   if (domain != NULL)
     {
       virDomainFree (domain);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
                                _ ("A machine named “%s” exists already: choose another name."),
-                               data->name);
+                               data->spec->name);
       return;
     }
-  domain = virDomainDefineXML (data->handle, data->xml);
+  if (!create_disks (data, cancellable, &error) || !ensure_networks (data, &error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      undo_created_disks (data);
+      g_task_return_error (task, error);
+      return;
+    }
+  xml = hangar_libvirt_xml_from_spec (data->spec, data->domain_type);
+  domain = virDomainDefineXML (data->handle, xml);
   if (domain == NULL)
     {
-      _hangar_libvirt_set_error (&error, _ ("Could not create “%s”: %s"), data->name);
+      _hangar_libvirt_set_error (&error, _ ("Could not create “%s”: %s"), data->spec->name);
+      undo_created_disks (data);
       g_task_return_error (task, error);
       return;
     }
@@ -675,8 +886,11 @@ hangar_libvirt_connection_create_machine_async (HangarConnection *connection,
   data = g_new0 (DefineData, 1);
   virConnectRef (self->handle);
   data->handle = self->handle;
-  data->name = g_strdup (spec->name);
-  data->xml = hangar_libvirt_xml_from_spec (spec, domain_type (self));
+  data->spec = hangar_machine_spec_copy (spec);
+  data->domain_type = g_strdup (domain_type (self));
+  data->local = _hangar_libvirt_connection_is_local (self);
+  data->created_files = g_ptr_array_new_with_free_func (g_free);
+  data->created_volumes = g_ptr_array_new_with_free_func ((GDestroyNotify) virStorageVolFree);
   inner = g_task_new (self, cancellable, define_done, outer);
   g_task_set_task_data (inner, data, (GDestroyNotify) define_data_free);
   g_task_run_in_thread (inner, define_thread);
@@ -685,6 +899,172 @@ hangar_libvirt_connection_create_machine_async (HangarConnection *connection,
 static HangarMachine *
 hangar_libvirt_connection_create_machine_finish (HangarConnection *connection, GAsyncResult *result,
                                                  GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+hangar_libvirt_connection_preview_xml (HangarLibvirtConnection *self, const HangarMachineSpec *spec)
+{
+  g_return_val_if_fail (HANGAR_IS_LIBVIRT_CONNECTION (self), NULL);
+
+  return hangar_libvirt_xml_from_spec (spec, domain_type (self));
+}
+
+/* ---- What the host offers ---- */
+
+typedef struct
+{
+  virConnectPtr handle;
+  gboolean local;
+  gboolean system; /* qemu:///system rather than a session */
+} ResourcesData;
+
+static void
+resources_data_free (ResourcesData *data)
+{
+  virConnectClose (data->handle);
+  g_free (data);
+}
+
+static void
+read_networks (virConnectPtr handle, GPtrArray *networks)
+{
+  virNetworkPtr *list = NULL;
+  int n = virConnectListAllNetworks (handle, &list, 0);
+
+  for (int i = 0; i < n; i++)
+    {
+      HangarNetworkInfo *network = g_new0 (HangarNetworkInfo, 1);
+      char *xml = virNetworkGetXMLDesc (list[i], 0);
+
+      network->name = g_strdup (virNetworkGetName (list[i]));
+      network->isolated = xml != NULL && strstr (xml, "<forward") == NULL;
+      g_ptr_array_add (networks, network);
+      free (xml);
+      virNetworkFree (list[i]);
+    }
+  free (list);
+  virResetLastError ();
+}
+
+/* The pool called "default", or else the first active one. */
+static virStoragePoolPtr
+default_pool (virConnectPtr handle)
+{
+  virStoragePoolPtr *pools = NULL;
+  virStoragePoolPtr pool = virStoragePoolLookupByName (handle, "default");
+  int n;
+
+  virResetLastError ();
+  if (pool != NULL)
+    return pool;
+  n = virConnectListAllStoragePools (handle, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+  for (int i = 0; i < n; i++)
+    {
+      if (pool == NULL)
+        pool = pools[i];
+      else
+        virStoragePoolFree (pools[i]);
+    }
+  free (pools);
+  virResetLastError ();
+  return pool;
+}
+
+static GStrv
+remote_bridges (virConnectPtr handle)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  virInterfacePtr *list = NULL;
+  int n = virConnectListAllInterfaces (handle, &list, 0);
+
+  for (int i = 0; i < n; i++)
+    {
+      char *xml = virInterfaceGetXMLDesc (list[i], 0);
+
+      if (xml != NULL && strstr (xml, "type='bridge'") != NULL)
+        g_strv_builder_add (builder, virInterfaceGetName (list[i]));
+      free (xml);
+      virInterfaceFree (list[i]);
+    }
+  free (list);
+  virResetLastError ();
+  return g_strv_builder_end (builder);
+}
+
+static void
+read_storage (ResourcesData *data, HangarConnectionResources *resources)
+{
+  virStoragePoolPtr pool = default_pool (data->handle);
+  virStoragePoolInfo info;
+
+  if (pool != NULL)
+    {
+      resources->storage_dir = pool_target_path (pool);
+      if (virStoragePoolGetInfo (pool, &info) == 0)
+        resources->free_bytes = info.available;
+      virStoragePoolFree (pool);
+    }
+  if (resources->storage_dir == NULL && data->local)
+    {
+      resources->storage_dir =
+          data->system ? g_strdup ("/var/lib/libvirt/images")
+                       : g_build_filename (g_get_user_data_dir (), "libvirt", "images", NULL);
+      resources->free_bytes = hangar_host_free_bytes (resources->storage_dir);
+    }
+}
+
+static void
+query_resources_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ResourcesData *data = task_data;
+  HangarConnectionResources *resources = g_new0 (HangarConnectionResources, 1);
+  virNodeInfo node;
+
+  resources->local = data->local;
+  resources->networks = g_ptr_array_new_with_free_func ((GDestroyNotify) hangar_network_info_free);
+  if (virNodeGetInfo (data->handle, &node) == 0)
+    {
+      resources->host_cpus = node.cpus;
+      resources->host_memory_mib = node.memory / 1024;
+    }
+  read_storage (data, resources);
+  read_networks (data->handle, resources->networks);
+  resources->bridges =
+      data->local ? hangar_host_list_bridges ("/sys/class/net") : remote_bridges (data->handle);
+  virResetLastError ();
+  g_task_return_pointer (task, resources, (GDestroyNotify) hangar_connection_resources_free);
+}
+
+static void
+hangar_libvirt_connection_query_resources_async (HangarConnection *connection,
+                                                 GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback, gpointer user_data)
+{
+  HangarLibvirtConnection *self = HANGAR_LIBVIRT_CONNECTION (connection);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ResourcesData *data;
+
+  if (self->handle == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _ ("Not connected to %s: connect first."),
+                               hangar_connection_get_uri (connection));
+      return;
+    }
+  data = g_new0 (ResourcesData, 1);
+  virConnectRef (self->handle);
+  data->handle = self->handle;
+  data->local = _hangar_libvirt_connection_is_local (self);
+  data->system = strstr (hangar_connection_get_uri (connection), "/system") != NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) resources_data_free);
+  g_task_run_in_thread (task, query_resources_thread);
+}
+
+static HangarConnectionResources *
+hangar_libvirt_connection_query_resources_finish (HangarConnection *connection,
+                                                  GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -724,6 +1104,8 @@ hangar_libvirt_connection_class_init (HangarLibvirtConnectionClass *klass)
   connection_class->close = hangar_libvirt_connection_close;
   connection_class->create_machine_async = hangar_libvirt_connection_create_machine_async;
   connection_class->create_machine_finish = hangar_libvirt_connection_create_machine_finish;
+  connection_class->query_resources_async = hangar_libvirt_connection_query_resources_async;
+  connection_class->query_resources_finish = hangar_libvirt_connection_query_resources_finish;
 
   /* libvirt's events are dispatched from the GLib main loop; this must happen
    * before the first connection opens. */

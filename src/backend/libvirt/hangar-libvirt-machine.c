@@ -2,11 +2,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <libvirt/virterror.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "hangar-file-copy.h"
 #include "hangar-libvirt-private.h"
+#include "hangar-libvirt-stream.h"
 #include "hangar-libvirt-xml.h"
 
 struct _HangarLibvirtMachine
@@ -29,6 +33,7 @@ typedef struct
   gboolean flag; /* with_disks, autostart */
   char *new_name;
   HangarMachineSpec *spec;
+  char *uri; /* the connection's */
 } Job;
 
 static void
@@ -37,6 +42,7 @@ job_free (Job *job)
   virDomainFree (job->domain);
   g_free (job->name);
   g_free (job->new_name);
+  g_free (job->uri);
   hangar_machine_spec_free (job->spec);
   g_free (job);
 }
@@ -50,6 +56,8 @@ job_new (HangarLibvirtMachine *self)
   job->domain = self->domain;
   job->name = g_strdup (hangar_machine_get_name (HANGAR_MACHINE (self)));
   job->local = self->connection != NULL && _hangar_libvirt_connection_is_local (self->connection);
+  if (self->connection != NULL)
+    job->uri = g_strdup (hangar_connection_get_uri (HANGAR_CONNECTION (self->connection)));
   return job;
 }
 
@@ -598,6 +606,190 @@ hangar_libvirt_machine_set_autostart_finish (HangarMachine *machine, GAsyncResul
   return finish_job (result, error);
 }
 
+/* ---- Consoles ---- */
+
+/* A socket pair whose one end becomes `ssh -W HOST:PORT`'s standard input and
+ * output, so that the SPICE client talks through SSH as if it were connected
+ * to the port itself: the way to a display that listens on a remote host. */
+static int
+open_ssh_tunnel (const char *uri_text, const char *host, guint port, GError **error)
+{
+  g_autoptr (GUri) uri = g_uri_parse (uri_text, G_URI_FLAGS_NONE, error);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) ssh = NULL;
+  g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
+  g_auto (GStrv) args = NULL;
+  g_autofree char *target = NULL;
+  int fds[2];
+
+  if (uri == NULL)
+    return -1;
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Could not reach the machine’s display: %s"), g_strerror (saved));
+      return -1;
+    }
+  target = g_strdup_printf ("%s:%u", host, port);
+  g_strv_builder_add_many (argv, "ssh", "-o", "BatchMode=yes", "-W", target, NULL);
+  if (g_uri_get_port (uri) > 0)
+    {
+      g_autofree char *ssh_port = g_strdup_printf ("%d", g_uri_get_port (uri));
+      g_strv_builder_add_many (argv, "-p", ssh_port, NULL);
+    }
+  if (g_uri_get_user (uri) != NULL)
+    g_strv_builder_add_many (argv, "-l", g_uri_get_user (uri), NULL);
+  g_strv_builder_add_many (argv, "--", g_uri_get_host (uri), NULL);
+  args = g_strv_builder_end (argv);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_take_stdin_fd (launcher, dup (fds[1]));
+  g_subprocess_launcher_take_stdout_fd (launcher, fds[1]);
+  ssh = g_subprocess_launcher_spawnv (launcher, (const char *const *) args, error);
+  if (ssh == NULL)
+    {
+      close (fds[0]);
+      g_prefix_error (error, _ ("Could not start ssh to reach the machine’s display: "));
+      return -1;
+    }
+  /* ssh ends when the client closes its end; reap it then. */
+  g_subprocess_wait_async (ssh, NULL, NULL, NULL);
+  return fds[0];
+}
+
+/* The fd travels boxed, so that a result nobody takes still closes it. */
+static void
+close_boxed_fd (gpointer data)
+{
+  int *fd = data;
+
+  if (*fd >= 0)
+    close (*fd);
+  g_free (fd);
+}
+
+static void
+return_fd (GTask *task, int fd)
+{
+  g_task_return_pointer (task, g_memdup2 (&fd, sizeof fd), close_boxed_fd);
+}
+
+static void
+graphics_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autofree char *xml = NULL;
+  g_autofree char *host = NULL;
+  GError *error = NULL;
+  guint port = 0;
+  int fd;
+
+  if (job->local)
+    {
+      fd = virDomainOpenGraphicsFD (job->domain, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
+      if (fd < 0)
+        {
+          _hangar_libvirt_set_error (&error, _ ("Could not open the display of “%s”: %s"),
+                                     job->name);
+          return g_task_return_error (task, error);
+        }
+      return return_fd (task, fd);
+    }
+  xml = virDomainGetXMLDesc (job->domain, 0);
+  if (xml == NULL)
+    {
+      _hangar_libvirt_set_error (&error, _ ("Could not read the settings of “%s”: %s"), job->name);
+      return g_task_return_error (task, error);
+    }
+  if (!hangar_libvirt_xml_spice_address (xml, &host, &port, &error))
+    return g_task_return_error (task, error);
+  fd = open_ssh_tunnel (job->uri, host, port, &error);
+  if (fd < 0)
+    return g_task_return_error (task, error);
+  return_fd (task, fd);
+}
+
+static void
+hangar_libvirt_machine_open_graphics_async (HangarMachine *machine, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (machine, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hangar_libvirt_machine_open_graphics_async);
+  g_task_set_task_data (task, job_new (HANGAR_LIBVIRT_MACHINE (machine)),
+                        (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, graphics_thread);
+}
+
+static int
+hangar_libvirt_machine_open_graphics_finish (HangarMachine *machine, GAsyncResult *result,
+                                             char **unix_path, GError **error)
+{
+  int *boxed = g_task_propagate_pointer (G_TASK (result), error);
+  int fd;
+
+  if (boxed == NULL)
+    return -1;
+  fd = *boxed;
+  *boxed = -1;
+  close_boxed_fd (boxed);
+  return fd;
+}
+
+static void
+free_stream (gpointer stream)
+{
+  virStreamAbort (stream);
+  virResetLastError ();
+  virStreamFree (stream);
+}
+
+static void
+serial_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Job *job = task_data;
+  virStreamPtr stream = virStreamNew (virDomainGetConnect (job->domain), VIR_STREAM_NONBLOCK);
+  GError *error = NULL;
+
+  /* FORCE: a console left open elsewhere (a crashed client) must not lock
+   * the user out. */
+  if (stream == NULL ||
+      virDomainOpenConsole (job->domain, NULL, stream, VIR_DOMAIN_CONSOLE_FORCE) < 0)
+    {
+      _hangar_libvirt_set_error (&error, _ ("Could not open the serial console of “%s”: %s"),
+                                 job->name);
+      if (stream != NULL)
+        virStreamFree (stream);
+      return g_task_return_error (task, error);
+    }
+  g_task_return_pointer (task, stream, free_stream);
+}
+
+static void
+hangar_libvirt_machine_open_serial_async (HangarMachine *machine, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (machine, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hangar_libvirt_machine_open_serial_async);
+  g_task_set_task_data (task, job_new (HANGAR_LIBVIRT_MACHINE (machine)),
+                        (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, serial_thread);
+}
+
+static GIOStream *
+hangar_libvirt_machine_open_serial_finish (HangarMachine *machine, GAsyncResult *result,
+                                           GError **error)
+{
+  virStreamPtr stream = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (stream == NULL)
+    return NULL;
+  /* The pump lives in the main loop, where libvirt's events are dispatched. */
+  return _hangar_libvirt_stream_bridge (stream, error);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -629,6 +821,10 @@ hangar_libvirt_machine_class_init (HangarLibvirtMachineClass *klass)
   machine_class->update_finish = hangar_libvirt_machine_update_finish;
   machine_class->set_autostart_async = hangar_libvirt_machine_set_autostart_async;
   machine_class->set_autostart_finish = hangar_libvirt_machine_set_autostart_finish;
+  machine_class->open_graphics_async = hangar_libvirt_machine_open_graphics_async;
+  machine_class->open_graphics_finish = hangar_libvirt_machine_open_graphics_finish;
+  machine_class->open_serial_async = hangar_libvirt_machine_open_serial_async;
+  machine_class->open_serial_finish = hangar_libvirt_machine_open_serial_finish;
 }
 
 static void

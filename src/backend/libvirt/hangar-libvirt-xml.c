@@ -190,6 +190,46 @@ hangar_libvirt_xml_to_spec (const char *xml, GError **error)
   return g_steal_pointer (&spec);
 }
 
+static gboolean
+is_any_or_loopback (const char *address)
+{
+  static const char *const local[] = { "0.0.0.0", "::", "127.0.0.1", "::1", "localhost", NULL };
+
+  return address == NULL || g_strv_contains (local, address);
+}
+
+gboolean
+hangar_libvirt_xml_spice_address (const char *xml, char **host, guint *port, GError **error)
+{
+  g_autoptr (xmlDoc) doc = NULL;
+  g_autoptr (xmlXPathContext) ctx = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *address = NULL;
+  guint64 number = 0;
+
+  doc = parse_domain (xml, error);
+  if (doc == NULL)
+    return FALSE;
+  ctx = xmlXPathNewContext (doc);
+  port_text = xpath_string (ctx, xmlDocGetRootElement (doc),
+                            "string(/domain/devices/graphics[@type='spice'][1]/@port)");
+  address = xpath_string (ctx, xmlDocGetRootElement (doc),
+                          "string(/domain/devices/graphics[@type='spice'][1]"
+                          "/listen[@type='address'][1]/@address"
+                          " | /domain/devices/graphics[@type='spice'][1]/@listen)");
+  if (port_text == NULL || !g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &number, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _ ("The machine’s display does not listen on a network port, so Hangar "
+                      "cannot reach it from this computer. Give it a SPICE display with a port "
+                      "in its libvirt settings, or open it on its host."));
+      return FALSE;
+    }
+  *host = g_strdup (is_any_or_loopback (address) ? "localhost" : address);
+  *port = (guint) number;
+  return TRUE;
+}
+
 static void append_escaped (GString *xml, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void

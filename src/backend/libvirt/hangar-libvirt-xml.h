@@ -25,6 +25,12 @@ char *hangar_libvirt_xml_for_clone (const char *xml, const char *new_name,
  * devices and settings stay as they are. */
 char *hangar_libvirt_xml_update (const char *xml, const HangarMachineSpec *spec, GError **error);
 
+/* Where a running domain's SPICE server listens, as its live XML says: HOST
+ * is as the domain's host sees it ("localhost" for any or loopback address).
+ * FALSE with ERROR when the domain has no SPICE display on a TCP port. */
+gboolean hangar_libvirt_xml_spice_address (const char *xml, char **host, guint *port,
+                                           GError **error);
+
 /* A random locally administered unicast MAC in QEMU/libvirt's 52:54:00 range. */
 char *hangar_libvirt_random_mac (void);
 

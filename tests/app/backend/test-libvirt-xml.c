@@ -51,9 +51,64 @@ fill_iso_install (HangarMachineSpec *spec)
   hangar_machine_spec_add_nic (spec, HANGAR_NETWORK_NONE, NULL, NULL);
 }
 
+/* What the new-machine wizard makes: an ISO install on a new disk behind NAT. */
+static void
+fill_wizard_iso (HangarMachineSpec *spec)
+{
+  spec->name = g_strdup ("debian-lab");
+  spec->os_id = g_strdup ("http://debian.org/debian/11");
+  spec->cpus = 2;
+  spec->memory_mib = 1024;
+  hangar_machine_spec_add_new_disk (spec, "/var/lib/libvirt/images/debian-lab.img", 20ull << 30);
+  hangar_machine_spec_add_disk (spec, "/isos/debian-11.5.0-amd64-netinst.iso", 0, TRUE, TRUE);
+  hangar_machine_spec_add_nic (spec, HANGAR_NETWORK_NAT, "default", "52:54:00:10:00:01");
+}
+
+/* The wizard importing a partition of its own (as the course recommends) on
+ * the host's bridge. */
+static void
+fill_wizard_import (HangarMachineSpec *spec)
+{
+  spec->name = g_strdup ("server1");
+  spec->os_id = g_strdup ("http://ubuntu.com/ubuntu/22.04");
+  spec->cpus = 4;
+  spec->memory_mib = 4096;
+  hangar_machine_spec_add_disk (spec, "/dev/vg0/server1", 0, FALSE, FALSE);
+  hangar_machine_spec_add_nic (spec, HANGAR_NETWORK_BRIDGE, "br0", "52:54:00:10:00:02");
+}
+
+/* The wizard installing from a tree (virt-install --location): the kernel and
+ * initrd fetched, a new disk, on an isolated lab network. */
+static void
+fill_wizard_tree (HangarMachineSpec *spec)
+{
+  spec->name = g_strdup ("demofedora");
+  spec->os_id = g_strdup ("http://fedoraproject.org/fedora/37");
+  spec->cpus = 1;
+  spec->memory_mib = 512;
+  spec->kernel = g_strdup ("/var/cache/hangar/boot/demofedora/vmlinuz");
+  spec->initrd = g_strdup ("/var/cache/hangar/boot/demofedora/initrd");
+  spec->cmdline = g_strdup ("inst.repo=http://repo.example.org/fedora/37/os");
+  hangar_machine_spec_add_new_disk (spec, "/var/lib/xen/images/demofedora.img", 6ull << 30);
+  hangar_machine_spec_add_nic (spec, HANGAR_NETWORK_ISOLATED, "lab", "52:54:00:10:00:03");
+}
+
+/* An empty machine for a manual install: no disk, no network. */
+static void
+fill_wizard_empty (HangarMachineSpec *spec)
+{
+  spec->name = g_strdup ("blank");
+  spec->cpus = 1;
+  spec->memory_mib = 256;
+}
+
 static const WriteCase write_cases[] = {
   { "kernel-boot.xml", "kvm", fill_kernel_boot },
   { "iso-install.xml", "test", fill_iso_install },
+  { "wizard-iso-new-disk.xml", "kvm", fill_wizard_iso },
+  { "wizard-import-bridge.xml", "kvm", fill_wizard_import },
+  { "wizard-tree-isolated.xml", "kvm", fill_wizard_tree },
+  { "wizard-empty.xml", "test", fill_wizard_empty },
 };
 
 static void
