@@ -55,9 +55,8 @@ hv_disk_create (const char *path, guint64 size, GError **error)
   if (size == 0 || size % HV_DISK_SECTOR != 0 || size > G_MAXINT64)
     {
       g_set_error (error, HV_ERROR, HV_ERROR_INVALID_ARGUMENT,
-                   _ ("Invalid disk size %" G_GUINT64_FORMAT
-                      " bytes: give a positive multiple of 512 bytes"),
-                   size);
+                   _ ("Invalid disk size %llu bytes: give a positive multiple of 512 bytes"),
+                   (unsigned long long) size);
       return FALSE;
     }
   tmp = hv_disk_create_temp (path, size, error);

@@ -121,6 +121,10 @@ _hangar_embedded_config_from_spec (const HangarMachineSpec *spec, const HvMachin
       HvNicMode mode = network_mode_to_hv (nic->mode);
       const char *mac = nic->mac != NULL ? nic->mac : kept_mac (base, i, mode);
 
+      /* "No network" is no card, as in the libvirt back end's domain XML. */
+      if (nic->mode == HANGAR_NETWORK_NONE)
+        continue;
+
       hv_machine_config_add_nic (config, mode, nic->source)->mac = g_strdup (mac);
     }
   return config;

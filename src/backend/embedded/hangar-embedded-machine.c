@@ -764,6 +764,74 @@ hangar_embedded_machine_finalize (GObject *object)
   G_OBJECT_CLASS (hangar_embedded_machine_parent_class)->finalize (object);
 }
 
+/* ---- Consoles: the guest's own sockets ---- */
+
+static gboolean
+check_running (HangarEmbeddedMachine *self, GTask *task)
+{
+  if (self->guest != NULL)
+    return TRUE;
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _ ("“%s” is not running."),
+                           hangar_machine_get_name (HANGAR_MACHINE (self)));
+  return FALSE;
+}
+
+static void
+hangar_embedded_machine_open_graphics_async (HangarMachine *machine, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  HangarEmbeddedMachine *self = HANGAR_EMBEDDED_MACHINE (machine);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  if (!check_running (self, task))
+    return;
+  if (self->config->display != HV_DISPLAY_SPICE)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _ ("“%s” has no screen: give it a SPICE display in its settings."),
+                               hangar_machine_get_name (machine));
+      return;
+    }
+  g_task_return_pointer (
+      task, g_build_filename (hv_guest_info_get_runtime_dir (self->guest), "spice.sock", NULL),
+      g_free);
+}
+
+/* The display is a unix socket: the path, never a descriptor. */
+static int
+hangar_embedded_machine_open_graphics_finish (HangarMachine *machine, GAsyncResult *result,
+                                              char **unix_path, GError **error)
+{
+  *unix_path = g_task_propagate_pointer (G_TASK (result), error);
+  return -1;
+}
+
+static void
+hangar_embedded_machine_open_serial_async (HangarMachine *machine, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  HangarEmbeddedMachine *self = HANGAR_EMBEDDED_MACHINE (machine);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GSocketConnection *console;
+  GError *error = NULL;
+
+  if (!check_running (self, task))
+    return;
+  /* A local unix socket: connecting does not block. */
+  console = hv_guest_info_connect_console (self->guest, cancellable, &error);
+  if (console == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, console, g_object_unref);
+}
+
+static GIOStream *
+hangar_embedded_machine_open_serial_finish (HangarMachine *machine, GAsyncResult *result,
+                                            GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 hangar_embedded_machine_class_init (HangarEmbeddedMachineClass *klass)
 {
@@ -783,6 +851,10 @@ hangar_embedded_machine_class_init (HangarEmbeddedMachineClass *klass)
   machine_class->update_finish = hangar_embedded_machine_update_finish;
   machine_class->set_autostart_async = hangar_embedded_machine_set_autostart_async;
   machine_class->set_autostart_finish = hangar_embedded_machine_set_autostart_finish;
+  machine_class->open_graphics_async = hangar_embedded_machine_open_graphics_async;
+  machine_class->open_graphics_finish = hangar_embedded_machine_open_graphics_finish;
+  machine_class->open_serial_async = hangar_embedded_machine_open_serial_async;
+  machine_class->open_serial_finish = hangar_embedded_machine_open_serial_finish;
 }
 
 static void

@@ -249,6 +249,56 @@ test_lifecycle (Fixture *fixture, gconstpointer data)
                    HANGAR_MACHINE_STATE_STOPPED);
 }
 
+/* The serial console is the guest's console.sock; a machine without a
+ * display has no screen to open. */
+static void
+test_consoles (Fixture *fixture, gconstpointer data)
+{
+  HangarMachine *machine = machine_named (fixture->connection, "alpha");
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GIOStream) serial = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) seen = g_string_new (NULL);
+  g_autofree char *unix_path = NULL;
+  GSocket *socket;
+  char buffer[256];
+
+  /* Not running: nothing to open. */
+  hangar_machine_open_serial_async (machine, NULL, store_result, &result);
+  g_assert_null (hangar_machine_open_serial_finish (machine, wait_for_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  run_action (machine, HANGAR_MACHINE_ACTION_START);
+  assert_state_soon (machine, HANGAR_MACHINE_STATE_RUNNING);
+
+  hangar_machine_open_serial_async (machine, NULL, store_result, &result);
+  serial = hangar_machine_open_serial_finish (machine, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (serial));
+  g_socket_set_timeout (socket, 20);
+  while (strstr (seen->str, "tick") == NULL)
+    {
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (serial), buffer, sizeof buffer,
+                                      NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (seen, buffer, n);
+    }
+
+  hangar_machine_open_graphics_async (machine, NULL, store_result, &result);
+  g_assert_cmpint (
+      hangar_machine_open_graphics_finish (machine, wait_for_result (&result), &unix_path, &error),
+      ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_null (unix_path);
+
+  run_action (machine, HANGAR_MACHINE_ACTION_FORCE_OFF);
+  assert_state_soon (machine, HANGAR_MACHINE_STATE_STOPPED);
+}
+
 /* The guest outlives the connection; a new one finds it running, and
  * follows what another client does to it. */
 static void
@@ -441,6 +491,7 @@ main (int argc, char **argv)
   g_test_add ("/embedded/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("list", test_list);
   ADD ("lifecycle", test_lifecycle);
+  ADD ("consoles", test_consoles);
   ADD ("found-again", test_found_again);
   ADD ("store-watched", test_store_watched);
   ADD ("create-clone-delete", test_create_clone_delete);
