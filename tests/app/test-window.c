@@ -172,9 +172,10 @@ static void
 run_scenario (GtkApplication *app)
 {
   HangarConnectionList *list = hangar_application_get_connections (HANGAR_APPLICATION (app));
-  /* Item 0 is This Computer; the lab host comes after it. */
-  g_autoptr (HangarConnection) connection =
-      g_list_model_get_item (hangar_connection_list_get_model (list), 1);
+  /* This Computer comes first; the --connect host last. */
+  g_autoptr (HangarConnection) connection = g_list_model_get_item (
+      hangar_connection_list_get_model (list),
+      g_list_model_get_n_items (hangar_connection_list_get_model (list)) - 1);
   GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (app));
   HangarMachinePage *page;
   HangarMachine *db;

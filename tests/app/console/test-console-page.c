@@ -14,6 +14,7 @@
 #include "hangar-connection-section.h"
 #include "hangar-console-page.h"
 #include "hangar-machine-page.h"
+#include "hangar-window.h"
 
 static GtkWidget *
 find_widget (GtkWidget *root, GType type)
@@ -81,8 +82,9 @@ static void
 run_scenario (GtkApplication *app)
 {
   HangarConnectionList *list = hangar_application_get_connections (HANGAR_APPLICATION (app));
-  g_autoptr (HangarConnection) connection =
-      g_list_model_get_item (hangar_connection_list_get_model (list), 0);
+  g_autoptr (HangarConnection) connection = g_list_model_get_item (
+      hangar_connection_list_get_model (list),
+      g_list_model_get_n_items (hangar_connection_list_get_model (list)) - 1);
   GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (app));
   HangarMachinePage *machine_page;
   HangarConsolePage *page;
@@ -92,8 +94,8 @@ run_scenario (GtkApplication *app)
   wait_for (is_connected, connection, "the test connection", 20);
   db = hangar_connection_find_machine (connection, "db");
   g_assert_nonnull (db);
-  g_assert_true (hangar_connection_section_select (
-      HANGAR_CONNECTION_SECTION (find_widget (window, HANGAR_TYPE_CONNECTION_SECTION)), db));
+  /* Selects its row, as a click does. */
+  g_assert_true (hangar_window_show_machine (HANGAR_WINDOW (window), db));
   machine_page = HANGAR_MACHINE_PAGE (find_widget (window, HANGAR_TYPE_MACHINE_PAGE));
   adw_view_stack_set_visible_child_name (
       ADW_VIEW_STACK (find_widget (GTK_WIDGET (machine_page), ADW_TYPE_VIEW_STACK)), "console");
