@@ -466,6 +466,27 @@ run_lifecycle_action (GtkWidget *widget, const char *action_name, GVariant *para
     }
 }
 
+/* A confirmation with a Cancel and one RESPONSE, the given EXTRA widget (kept
+ * as the dialog's data "extra"), answered through ON_RESPONSE. */
+static void
+present_confirmation (HangarMachinePage *self, const char *heading, const char *body,
+                      GtkWidget *extra, const char *response, const char *label,
+                      AdwResponseAppearance appearance, GCallback on_response)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading, body));
+
+  adw_message_dialog_set_extra_child (dialog, extra);
+  g_object_set_data (G_OBJECT (dialog), "extra", extra);
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, appearance);
+  adw_message_dialog_set_default_response (
+      dialog, appearance == ADW_RESPONSE_DESTRUCTIVE ? "cancel" : response);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", on_response, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 delete_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -479,7 +500,7 @@ delete_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 on_delete_response (AdwMessageDialog *dialog, const char *response, HangarMachinePage *self)
 {
-  GtkCheckButton *with_disks = g_object_get_data (G_OBJECT (dialog), "with-disks");
+  GtkCheckButton *with_disks = g_object_get_data (G_OBJECT (dialog), "extra");
 
   if (g_str_equal (response, "delete") && self->machine != NULL)
     hangar_machine_delete_async (self->machine, gtk_check_button_get_active (with_disks),
@@ -490,25 +511,12 @@ static void
 delete_machine (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HangarMachinePage *self = HANGAR_MACHINE_PAGE (widget);
-  GtkWidget *dialog;
-  GtkWidget *with_disks;
+  g_autofree char *heading =
+      g_strdup_printf (_ ("Delete “%s”?"), hangar_machine_get_name (self->machine));
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"),
-                                     hangar_machine_get_name (self->machine));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _ ("The machine and its settings are deleted for good."));
-  with_disks = gtk_check_button_new_with_mnemonic (_ ("Also delete its _disks"));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), with_disks);
-  g_object_set_data (G_OBJECT (dialog), "with-disks", with_disks);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "delete",
-                                    _ ("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_confirmation (self, heading, _ ("The machine and its settings are deleted for good."),
+                        gtk_check_button_new_with_mnemonic (_ ("Also delete its _disks")), "delete",
+                        _ ("_Delete"), ADW_RESPONSE_DESTRUCTIVE, G_CALLBACK (on_delete_response));
 }
 
 static void
@@ -526,7 +534,7 @@ clone_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 on_clone_response (AdwMessageDialog *dialog, const char *response, HangarMachinePage *self)
 {
-  GtkEditable *name = g_object_get_data (G_OBJECT (dialog), "name");
+  GtkEditable *name = g_object_get_data (G_OBJECT (dialog), "extra");
 
   if (g_str_equal (response, "clone") && self->machine != NULL)
     hangar_machine_clone_async (self->machine, gtk_editable_get_text (name), self->cancellable,
@@ -537,30 +545,19 @@ static void
 clone_machine (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HangarMachinePage *self = HANGAR_MACHINE_PAGE (widget);
+  g_autofree char *heading =
+      g_strdup_printf (_ ("Clone “%s”"), hangar_machine_get_name (self->machine));
   g_autofree char *suggested =
       g_strdup_printf ("%s-clone", hangar_machine_get_name (self->machine));
-  GtkWidget *dialog;
-  GtkWidget *entry;
+  GtkWidget *entry = gtk_entry_new ();
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Clone “%s”"),
-                                     hangar_machine_get_name (self->machine));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _ ("The clone gets copies of the machine’s disks and new network "
-                                  "addresses, so both can run at once."));
-  entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), suggested);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  g_object_set_data (G_OBJECT (dialog), "name", entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "clone",
-                                    _ ("C_lone"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clone",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "clone");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_clone_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  present_confirmation (self, heading,
+                        _ ("The clone gets copies of the machine’s disks and new network "
+                           "addresses, so both can run at once."),
+                        entry, "clone", _ ("C_lone"), ADW_RESPONSE_SUGGESTED,
+                        G_CALLBACK (on_clone_response));
 }
 
 static void

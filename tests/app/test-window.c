@@ -168,6 +168,63 @@ section_for (GtkWidget *window, HangarConnection *connection)
   return NULL;
 }
 
+/* The shown message dialog whose extra widget is of EXTRA_TYPE: the one the
+ * last action opened (an answered one may still be on its way out). */
+static AdwMessageDialog *
+find_message_dialog (GType extra_type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          G_TYPE_CHECK_INSTANCE_TYPE (
+              adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (window)), extra_type))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_machine (gpointer data)
+{
+  HangarConnection *connection = data;
+
+  return hangar_connection_find_machine (connection, "db-copy") != NULL;
+}
+
+static gboolean
+lacks_machine (gpointer data)
+{
+  return !has_machine (data);
+}
+
+/* Clone "db" through its dialog, then delete the clone with its disks. */
+static void
+clone_and_delete (GtkWidget *window, HangarMachinePage *page, HangarConnection *connection)
+{
+  AdwMessageDialog *dialog;
+  HangarMachine *copy;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.clone", NULL));
+  dialog = find_message_dialog (GTK_TYPE_ENTRY);
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "db-copy");
+  adw_message_dialog_response (dialog, "clone");
+  wait_for (has_machine, connection, "the clone db-copy");
+
+  copy = hangar_connection_find_machine (connection, "db-copy");
+  g_assert_true (hangar_window_show_machine (HANGAR_WINDOW (window), copy));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.delete", NULL));
+  dialog = find_message_dialog (GTK_TYPE_CHECK_BUTTON);
+  g_assert_nonnull (dialog);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (dialog)),
+                               TRUE);
+  adw_message_dialog_response (dialog, "delete");
+  wait_for (lacks_machine, connection, "db-copy to be deleted");
+}
+
 static void
 run_scenario (GtkApplication *app)
 {
@@ -213,6 +270,8 @@ run_scenario (GtkApplication *app)
   g_assert_cmpstr (shown_state (window), ==, "Stopped");
   g_assert_true (button_sensitive (window, "_Start"));
   save_screenshot (window, "04-stopped-again.png");
+
+  clone_and_delete (window, page, connection);
 
   /* The host page explains every requirement. */
   g_assert_true (gtk_widget_activate_action (window, "win.show-host", NULL));
