@@ -161,6 +161,16 @@ hangar_connection_list_remove (HangarConnectionList *self, HangarConnection *con
   save (self);
 }
 
+/* Machines marked to start with Hangar start when This Computer first connects. */
+static void
+on_embedded_state (HangarConnection *embedded, GParamSpec *pspec, gpointer user_data)
+{
+  if (hangar_connection_get_state (embedded) != HANGAR_CONNECTION_STATE_CONNECTED)
+    return;
+  g_signal_handlers_disconnect_by_func (embedded, on_embedded_state, user_data);
+  hangar_embedded_connection_start_autostart (HANGAR_EMBEDDED_CONNECTION (embedded));
+}
+
 void
 hangar_connection_list_load (HangarConnectionList *self)
 {
@@ -172,6 +182,7 @@ hangar_connection_list_load (HangarConnectionList *self)
   if (find_by_uri (self, "hangar:///session") == NULL)
     {
       g_autoptr (HangarConnection) embedded = hangar_embedded_connection_new ();
+      g_signal_connect (embedded, "notify::state", G_CALLBACK (on_embedded_state), NULL);
       hangar_connection_list_add (self, embedded);
     }
 

@@ -624,6 +624,35 @@ hangar_embedded_connection_create_machine_finish (HangarConnection *connection,
 /* ---- GObject ---- */
 
 static void
+autostart_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* The machine stays stopped, and its page says why when it is started by hand. */
+  if (!hangar_machine_run_action_finish (HANGAR_MACHINE (source), result, &error))
+    g_warning ("%s", error->message);
+}
+
+void
+hangar_embedded_connection_start_autostart (HangarEmbeddedConnection *self)
+{
+  GListModel *machines;
+
+  g_return_if_fail (HANGAR_IS_EMBEDDED_CONNECTION (self));
+
+  machines = hangar_connection_get_machines (HANGAR_CONNECTION (self));
+  for (guint i = 0; i < g_list_model_get_n_items (machines); i++)
+    {
+      g_autoptr (HangarMachine) machine = g_list_model_get_item (machines, i);
+
+      if (hangar_machine_get_autostart (machine) &&
+          hangar_machine_can (machine, HANGAR_MACHINE_ACTION_START))
+        hangar_machine_run_action_async (machine, HANGAR_MACHINE_ACTION_START, NULL, autostart_done,
+                                         NULL);
+    }
+}
+
+static void
 hangar_embedded_connection_dispose (GObject *object)
 {
   hangar_embedded_connection_close (HANGAR_CONNECTION (object));

@@ -21,6 +21,10 @@ HangarConnection *hangar_embedded_connection_new_for_store (HvStore *store);
 
 HvStore *hangar_embedded_connection_get_store (HangarEmbeddedConnection *self);
 
+/* Starts the machines marked to start with Hangar that do not run yet: the
+ * app calls this once, when This Computer first connects. */
+void hangar_embedded_connection_start_autostart (HangarEmbeddedConnection *self);
+
 /* How often resource use is sampled, in milliseconds (0 stops sampling). */
 void hangar_embedded_connection_set_stats_interval (HangarEmbeddedConnection *self,
                                                     guint interval_ms);

@@ -249,6 +249,29 @@ test_lifecycle (Fixture *fixture, gconstpointer data)
                    HANGAR_MACHINE_STATE_STOPPED);
 }
 
+/* Machines marked to start with Hangar start when asked, the others do not. */
+static void
+test_autostart (Fixture *fixture, gconstpointer data)
+{
+  HangarMachine *alpha = machine_named (fixture->connection, "alpha");
+  HangarMachine *beta = machine_named (fixture->connection, "beta");
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hangar_machine_set_autostart_async (alpha, TRUE, NULL, store_result, &result);
+  g_assert_true (hangar_machine_set_autostart_finish (alpha, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+
+  hangar_embedded_connection_start_autostart (HANGAR_EMBEDDED_CONNECTION (fixture->connection));
+  assert_state_soon (alpha, HANGAR_MACHINE_STATE_RUNNING);
+  g_assert_cmpint (hangar_machine_get_state (beta), ==, HANGAR_MACHINE_STATE_STOPPED);
+
+  /* A running machine is left alone. */
+  hangar_embedded_connection_start_autostart (HANGAR_EMBEDDED_CONNECTION (fixture->connection));
+  run_action (alpha, HANGAR_MACHINE_ACTION_FORCE_OFF);
+  assert_state_soon (alpha, HANGAR_MACHINE_STATE_STOPPED);
+}
+
 /* The serial console is the guest's console.sock; a machine without a
  * display has no screen to open. */
 static void
@@ -492,6 +515,7 @@ main (int argc, char **argv)
   ADD ("list", test_list);
   ADD ("lifecycle", test_lifecycle);
   ADD ("consoles", test_consoles);
+  ADD ("autostart", test_autostart);
   ADD ("found-again", test_found_again);
   ADD ("store-watched", test_store_watched);
   ADD ("create-clone-delete", test_create_clone_delete);
