@@ -13,7 +13,7 @@
 # Where the host CPU has VT-x/AMD-V, the VMM runs here. Otherwise (the
 # project's build machines, whose /dev/kvm cannot boot a stock kernel) it runs
 # inside a level-1 VM under QEMU's TCG with AMD-V emulated, which gives a real
-# KVM (see docs/environment.md). Where neither is possible the test fails and
+# KVM (see CONTRIBUTING.md, "Machines without VT-x/AMD-V"). Where neither is possible the test fails and
 # says what is missing; it is never skipped.
 #
 # Usage: boot-linux.sh --vmm qemu|hv-vmm [--hv-vmm PATH] [--workdir DIR]
