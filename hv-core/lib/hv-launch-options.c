@@ -34,6 +34,7 @@ hv_launch_options_copy (const HvLaunchOptions *options)
   copy->vmm_log = g_strdup (options->vmm_log);
   copy->display = g_strdup (options->display);
   copy->disks = g_strdupv (options->disks);
+  copy->nics = g_strdupv (options->nics);
   return copy;
 }
 
@@ -50,6 +51,7 @@ hv_launch_options_free (HvLaunchOptions *options)
   g_free (options->vmm_log);
   g_free (options->display);
   g_strfreev (options->disks);
+  g_strfreev (options->nics);
   g_free (options);
 }
 

@@ -409,6 +409,8 @@ build_argv (const char *program, const HvLaunchOptions *options, const char *nam
 
       g_strv_builder_add_many (argv, "--disk", spec, NULL);
     }
+  for (guint i = 0; options->nics != NULL && options->nics[i] != NULL; i++)
+    g_strv_builder_add_many (argv, "--nic", options->nics[i], NULL);
   return g_strv_builder_end (argv);
 }
 

@@ -13,6 +13,7 @@
 
 #include "hv-error.h"
 #include "hv-keyfile-private.h"
+#include "hv-network.h"
 #include "hv-store.h"
 
 #define MACHINE_CONF "machine.conf"
@@ -903,6 +904,114 @@ disk_specs (const HvMachineConfig *config)
   return g_strv_builder_end (builder);
 }
 
+#define HV_DEFAULT_NETWORK "default"
+#define HV_DEFAULT_SUBNET  "10.0.2.0/24" /* as network.md has it */
+
+/* The back end SPEC of a card that needs no network process, or NULL. */
+static char *
+nic_direct_backend (const HvNicConfig *nic)
+{
+  if (nic->mode == HV_NIC_MODE_USER)
+    return g_strdup ("user");
+  if (nic->mode == HV_NIC_MODE_BRIDGE && nic->network != NULL)
+    /* Root makes its own tap; anyone else asks the bridge helper. */
+    return g_strdup_printf ("%s:%s", geteuid () == 0 ? "tap" : "bridge-helper", nic->network);
+  return NULL;
+}
+
+static char *
+nic_spec (const HvNicConfig *nic, const char *backend)
+{
+  return nic->mac != NULL ? g_strdup_printf ("mac=%s,backend=%s", nic->mac, backend)
+                          : g_strdup_printf ("backend=%s", backend);
+}
+
+/* --nic specs for the cards that need no hv-net (user, bridge). */
+static char **
+direct_nic_specs (const HvMachineConfig *config)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+
+  for (guint i = 0; config->nics != NULL && i < config->nics->len; i++)
+    {
+      const HvNicConfig *nic = g_ptr_array_index (config->nics, i);
+      g_autofree char *backend = nic_direct_backend (nic);
+      g_autofree char *spec = NULL;
+
+      if (backend == NULL)
+        continue;
+      spec = nic_spec (nic, backend);
+      g_strv_builder_add (builder, spec);
+      n++;
+    }
+  return n > 0 ? g_strv_builder_end (builder) : NULL;
+}
+
+/* The running network NAME, started from its definition if need be (the
+ * default nat network even without one). */
+static HvNetworkInfo *
+ensure_network (HvStore *self, const char *name, GCancellable *cancellable, GError **error)
+{
+  HvRuntime *runtime = hv_store_get_runtime (self);
+  g_autoptr (HvNetworkConfig) config = NULL;
+  g_autoptr (GError) local_error = NULL;
+  HvNetworkInfo *info = hv_network_lookup (runtime, name, NULL);
+
+  if (info != NULL)
+    return info;
+  config = hv_store_load_network (self, name, &local_error);
+  if (config == NULL && g_strcmp0 (name, HV_DEFAULT_NETWORK) == 0)
+    {
+      config = hv_network_config_new (HV_DEFAULT_NETWORK, HV_NETWORK_MODE_NAT);
+      config->subnet = g_strdup (HV_DEFAULT_SUBNET);
+      if (!hv_network_config_validate (config, error))
+        return NULL;
+    }
+  else if (config == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return hv_network_launch (runtime, config, cancellable, error);
+}
+
+gboolean
+hv_store_connect_networks (HvStore *self, const HvMachineConfig *config, HvLaunchOptions *options,
+                           GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = 0;
+
+  g_return_val_if_fail (HV_IS_STORE (self), FALSE);
+  g_return_val_if_fail (config != NULL && options != NULL, FALSE);
+
+  for (guint i = 0; config->nics != NULL && i < config->nics->len; i++)
+    {
+      const HvNicConfig *nic = g_ptr_array_index (config->nics, i);
+      g_autofree char *backend = nic_direct_backend (nic);
+      g_autofree char *spec = NULL;
+
+      if (backend == NULL && (nic->mode == HV_NIC_MODE_NAT || nic->mode == HV_NIC_MODE_ISOLATED))
+        {
+          const char *name = nic->network != NULL ? nic->network : HV_DEFAULT_NETWORK;
+          g_autoptr (HvNetworkInfo) info = ensure_network (self, name, cancellable, error);
+
+          if (info == NULL)
+            return FALSE;
+          backend = g_strconcat ("switch:", hv_network_info_get_switch_path (info), NULL);
+        }
+      if (backend == NULL)
+        continue;
+      spec = nic_spec (nic, backend);
+      g_strv_builder_add (builder, spec);
+      n++;
+    }
+  g_strfreev (options->nics);
+  options->nics = n > 0 ? g_strv_builder_end (builder) : NULL;
+  return TRUE;
+}
+
 HvLaunchOptions *
 hv_store_launch_options (const HvMachineConfig *config)
 {
@@ -918,6 +1027,6 @@ hv_store_launch_options (const HvMachineConfig *config)
   options->cpus = config->cpus;
   options->display = config->display == HV_DISPLAY_SPICE ? g_strdup ("spice") : NULL;
   options->disks = disk_specs (config);
-  /* Network cards follow when hv-vmm has them. */
+  options->nics = direct_nic_specs (config);
   return options;
 }

@@ -333,6 +333,8 @@ hvctl_cmd_start (int argc, char **argv, GError **error)
       return -1;
     }
   options = hv_store_launch_options (config);
+  if (!hv_store_connect_networks (store, config, options, NULL, error))
+    return -1;
   options->console_log = g_strdup (start_console_log);
   options->vmm_log = g_strdup (start_log);
   info = hv_runtime_launch (hv_store_get_runtime (store), options, NULL, NULL, NULL, error);

@@ -98,6 +98,7 @@ static char *run_console_log;
 static char *run_log;
 static char *run_display;
 static char **run_disks;
+static char **run_nics;
 
 static const GOptionEntry run_entries[] = {
   { "kernel", 'k', 0, G_OPTION_ARG_FILENAME, &run_kernel,
@@ -120,6 +121,10 @@ static const GOptionEntry run_entries[] = {
   { "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &run_disks,
     N_ ("Give the guest a virtio disk (repeatable): path=FILE[,readonly=on][,serial=S]"),
     N_ ("DISK") },
+  { "nic", 0, 0, G_OPTION_ARG_STRING_ARRAY, &run_nics,
+    N_ ("Give the guest a virtio network card (repeatable): [mac=MAC,]backend=SPEC, SPEC being "
+        "user, switch:PATH, tap:BRIDGE or bridge-helper:BRIDGE"),
+    N_ ("NIC") },
   { NULL },
 };
 
@@ -152,6 +157,7 @@ run_options (GError **error)
   options->vmm_log = g_strdup (run_log);
   options->display = g_strdup (run_display);
   options->disks = g_strdupv (run_disks);
+  options->nics = g_strdupv (run_nics);
   return g_steal_pointer (&options);
 }
 

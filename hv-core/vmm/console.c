@@ -54,9 +54,11 @@ struct console_server
   int log_fd; /* -1: no log */
   GSocket *listener;
   GSource *accept_source;
-  GPtrArray *clients;    /* ConsoleClient, one reference each */
-  ConsoleClient *writer; /* the client holding the input, or NULL */
-  GByteArray *early;     /* output before the first client; NULL after it */
+  GPtrArray *clients;          /* ConsoleClient, one reference each */
+  ConsoleClient *writer;       /* the client holding the input, or NULL */
+  GByteArray *early;           /* output before the first client; NULL after it */
+  ConsoleInputFunc input_func; /* NULL: COM1 */
+  void *input_data;
 
   GMutex lock; /* guards what follows: the vCPUs' side */
   GByteArray *pending;
@@ -270,7 +272,9 @@ on_client_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
    * others type would interleave with it, so it is dropped. */
   if (server->writer == NULL)
     server->writer = client;
-  if (server->writer == client)
+  if (server->writer == client && server->input_func != NULL)
+    server->input_func (buf, n, server->input_data);
+  else if (server->writer == client)
     vmm_console_input (server->vmm, buf, n);
   return G_SOURCE_CONTINUE;
 }
@@ -417,4 +421,12 @@ console_server_free (ConsoleServer *server)
   g_mutex_clear (&server->lock);
   g_free (server->path);
   g_free (server);
+}
+
+void
+console_server_set_input_func (ConsoleServer *server, ConsoleInputFunc func, void *data)
+{
+  g_return_if_fail (server != NULL);
+  server->input_func = func;
+  server->input_data = data;
 }

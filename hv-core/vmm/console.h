@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* COM1's byte stream on console.sock: many readers, one writer at a time. */
+/* A console's byte stream on a socket (COM1 on console.sock, virtio-console
+ * on console2.sock): many readers, one writer at a time. */
 #pragma once
 
 #include "vmm.h"
@@ -13,3 +14,6 @@ ConsoleServer *console_server_new (Vmm *vmm, const char *path, const char *log_p
 /* Thread-safe: called from vCPU threads with the bytes the guest wrote. */
 void console_server_output (ConsoleServer *server, const uint8_t *bytes, size_t len);
 void console_server_free (ConsoleServer *server);
+/* Where the writing client's input goes instead of COM1 (main thread). */
+typedef void (*ConsoleInputFunc) (const uint8_t *bytes, size_t len, void *data);
+void console_server_set_input_func (ConsoleServer *server, ConsoleInputFunc func, void *data);

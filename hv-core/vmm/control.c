@@ -291,6 +291,36 @@ cmd_query_block (ControlServer *server, ControlClass *klass, GError **error)
   return node_take_object (result);
 }
 
+static JsonObject *
+nic_info_to_json (const VmmNicInfo *info)
+{
+  JsonObject *nic = json_object_new ();
+
+  json_object_set_string_member (nic, "id", info->id);
+  json_object_set_string_member (nic, "mac", info->mac);
+  json_object_set_string_member (nic, "backend", info->backend);
+  json_object_set_int_member (nic, "rx-frames", info->rx_frames);
+  json_object_set_int_member (nic, "rx-bytes", info->rx_bytes);
+  json_object_set_int_member (nic, "tx-frames", info->tx_frames);
+  json_object_set_int_member (nic, "tx-bytes", info->tx_bytes);
+  json_object_set_int_member (nic, "rx-dropped", info->rx_dropped);
+  json_object_set_int_member (nic, "tx-dropped", info->tx_dropped);
+  return nic;
+}
+
+static JsonNode *
+cmd_query_nics (ControlServer *server, ControlClass *klass, GError **error)
+{
+  g_autoptr (GArray) nics = vmm_query_nics (server->vmm);
+  JsonObject *result = json_object_new ();
+  JsonArray *list = json_array_new ();
+
+  for (guint i = 0; i < nics->len; i++)
+    json_array_add_object_element (list, nic_info_to_json (&g_array_index (nics, VmmNicInfo, i)));
+  json_object_set_array_member (result, "nics", list);
+  return node_take_object (result);
+}
+
 /* Runs one of the vmm's state changes and maps its failure onto a class. */
 static JsonNode *
 run_vmm_action (gboolean (*action) (Vmm *, GError **), ControlServer *server, ControlClass *klass,
@@ -362,9 +392,9 @@ static const struct
   const char *name;
   ControlCommandFunc func;
 } control_commands[] = {
-  { "query-status", cmd_query_status }, { "pause", cmd_pause }, { "resume", cmd_resume },
-  { "powerdown", cmd_powerdown },       { "reset", cmd_reset }, { "quit", cmd_quit },
-  { "query-block", cmd_query_block },
+  { "query-status", cmd_query_status }, { "pause", cmd_pause },           { "resume", cmd_resume },
+  { "powerdown", cmd_powerdown },       { "reset", cmd_reset },           { "quit", cmd_quit },
+  { "query-block", cmd_query_block },   { "query-nics", cmd_query_nics },
 };
 
 static ControlCommandFunc

@@ -21,6 +21,7 @@
 #include "console.h"
 #include "control.h"
 #include "disk-config.h"
+#include "nic-config.h"
 #include "display/display-config.h"
 #include "display/display-control.h"
 #include "display/display-server.h"
@@ -44,6 +45,8 @@ typedef struct
   int ready_fd;
   char **disks;         /* --disk, as given */
   GArray *disk_configs; /* VmmDiskConfig */
+  char **nics;          /* --nic, as given */
+  GArray *nic_configs;  /* VmmNicConfig */
   char *display;
   DisplayConfig display_config;
 } Options;
@@ -55,6 +58,7 @@ typedef struct
   Vmm *vmm;
   ControlServer *control;
   ConsoleServer *console;
+  ConsoleServer *console2; /* virtio-console */
   DisplayServer *display;
   DisplayControl *display_control;
   int lock_fd;
@@ -74,6 +78,8 @@ options_clear (Options *o)
   g_free (o->console_log);
   g_strfreev (o->disks);
   g_clear_pointer (&o->disk_configs, g_array_unref);
+  g_strfreev (o->nics);
+  g_clear_pointer (&o->nic_configs, g_array_unref);
   g_free (o->display);
   display_config_clear (&o->display_config);
 }
@@ -99,6 +105,8 @@ parse_options (Options *o, int *argc, char ***argv, GError **error)
       N_ ("Write OK or ERROR to this file descriptor once started"), "FD" },
     { "disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->disks,
       N_ ("A virtio disk: path=FILE[,readonly=on][,serial=S] (repeatable)"), "DISK" },
+    { "nic", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->nics,
+      N_ ("A virtio network card: mac=MAC,backend=SPEC (repeatable)"), "NIC" },
     { "display", 0, 0, G_OPTION_ARG_STRING, &o->display,
       N_ ("The screen: none, or spice[,width=W,height=H][,port=N,addr=A,password=P]"), "DISPLAY" },
     { NULL },
@@ -123,6 +131,9 @@ parse_options (Options *o, int *argc, char ***argv, GError **error)
     }
   o->disk_configs = disk_config_parse ((const char *const *) o->disks, error);
   if (o->disk_configs == NULL)
+    return FALSE;
+  o->nic_configs = nic_config_parse ((const char *const *) o->nics, error);
+  if (o->nic_configs == NULL)
     return FALSE;
   return display_config_parse (&o->display_config, o->display, error);
 }
@@ -207,6 +218,26 @@ on_console_output (const uint8_t *bytes, size_t len, void *user_data)
   console_server_output (user_data, bytes, len);
 }
 
+static void
+on_console2_input (const uint8_t *bytes, size_t len, void *user_data)
+{
+  vmm_console2_input (user_data, bytes, len);
+}
+
+/* The virtio console on console2.sock, beside COM1's. */
+static gboolean
+start_console2 (App *app, GError **error)
+{
+  g_autofree char *path = g_build_filename (app->opts.runtime_dir, "console2.sock", NULL);
+
+  app->console2 = console_server_new (app->vmm, path, NULL, error);
+  if (app->console2 == NULL)
+    return FALSE;
+  console_server_set_input_func (app->console2, on_console2_input, app->vmm);
+  vmm_set_console2_output_func (app->vmm, on_console_output, app->console2);
+  return TRUE;
+}
+
 static gboolean
 on_quit_signal (gpointer user_data)
 {
@@ -233,6 +264,8 @@ start (App *app, GError **error)
     .no_reboot = app->opts.no_reboot,
     .disks = (const VmmDiskConfig *) app->opts.disk_configs->data,
     .n_disks = app->opts.disk_configs->len,
+    .nics = (const VmmNicConfig *) app->opts.nic_configs->data,
+    .n_nics = app->opts.nic_configs->len,
   };
   const DisplayConfig *display = &app->opts.display_config;
 
@@ -252,7 +285,7 @@ start (App *app, GError **error)
   if (app->control == NULL)
     return FALSE;
   app->console = console_server_new (app->vmm, console_path, app->opts.console_log, error);
-  if (app->console == NULL)
+  if (app->console == NULL || !start_console2 (app, error))
     return FALSE;
   if (display->enabled)
     {
@@ -278,17 +311,22 @@ cleanup (App *app)
   g_clear_pointer (&app->console, console_server_free);
   g_clear_pointer (&app->display, display_server_free);
   g_clear_pointer (&app->vmm, vmm_free);
+  /* After the VMM: its I/O thread writes to it. */
+  g_clear_pointer (&app->console2, console_server_free);
   if (app->own_dir)
     {
       g_autofree char *control_path =
           g_build_filename (app->opts.runtime_dir, "control.sock", NULL);
       g_autofree char *console_path =
           g_build_filename (app->opts.runtime_dir, "console.sock", NULL);
+      g_autofree char *console2_path =
+          g_build_filename (app->opts.runtime_dir, "console2.sock", NULL);
       g_autofree char *spice_path = g_build_filename (app->opts.runtime_dir, "spice.sock", NULL);
 
       /* The servers remove their sockets; these cover a failed start. */
       g_unlink (control_path);
       g_unlink (console_path);
+      g_unlink (console2_path);
       g_unlink (spice_path);
       g_unlink (app->lock_path);
       g_rmdir (app->opts.runtime_dir);

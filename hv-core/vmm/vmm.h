@@ -27,6 +27,13 @@ typedef struct
   bool readonly;
 } VmmDiskConfig;
 
+/* A virtio-net NIC (vmm-pci.c). */
+typedef struct
+{
+  uint8_t mac[6];
+  const char *backend; /* as net_backend_new_for_spec() takes it */
+} VmmNicConfig;
+
 typedef struct
 {
   const char *name;
@@ -42,6 +49,8 @@ typedef struct
   const char *display_fb_file; /* benchmarks only; NULL: private memory */
   const VmmDiskConfig *disks;  /* n_disks virtio-blk disks, copied by vmm_new() */
   unsigned n_disks;
+  const VmmNicConfig *nics; /* n_nics virtio-net NICs, read by vmm_new() only */
+  unsigned n_nics;
 } VmmConfig;
 
 typedef enum
@@ -111,6 +120,18 @@ typedef struct
 /* Every disk, in order; free with g_array_unref(). */
 GArray *vmm_query_block (Vmm *vmm);
 
+/* What query-nics reports about one NIC. */
+typedef struct
+{
+  char *id;      /* "net0", "net1" ... in command-line order */
+  char *mac;     /* "52:54:00:12:34:56" */
+  char *backend; /* the back end's SPEC */
+  uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes, rx_dropped, tx_dropped;
+} VmmNicInfo;
+
+/* Every NIC, in order; free with g_array_unref(). */
+GArray *vmm_query_nics (Vmm *vmm);
+
 /* Bytes typed at the serial console, queued into COM1's receiver. */
 void vmm_console_input (Vmm *vmm, const uint8_t *bytes, size_t len);
 
@@ -118,6 +139,16 @@ void vmm_console_input (Vmm *vmm, const uint8_t *bytes, size_t len);
  * controller, for the display server and the control socket. */
 struct framebuffer *vmm_get_framebuffer (Vmm *vmm);
 struct i8042 *vmm_get_i8042 (Vmm *vmm);
+/* The virtio tablet and keyboard (virtio/input.h), NULL without a display. */
+struct virtio_input *vmm_get_virtio_tablet (Vmm *vmm);
+struct virtio_input *vmm_get_virtio_keyboard (Vmm *vmm);
+
+/* The second console, virtio-console's one port (/dev/hvc0 in Linux).
+ * Output is delivered on the device's I/O thread: FUNC must be
+ * thread-safe; set it before vmm_start (). Input is queued (bounded) until
+ * the guest reads. */
+void vmm_set_console2_output_func (Vmm *vmm, VmmConsoleOutputFunc func, void *user_data);
+void vmm_console2_input (Vmm *vmm, const uint8_t *bytes, size_t len);
 
 #define HV_VMM_ERROR (hv_vmm_error_quark ())
 GQuark hv_vmm_error_quark (void);

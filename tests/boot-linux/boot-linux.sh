@@ -18,7 +18,7 @@
 #
 # Usage: boot-linux.sh --vmm qemu|hv-vmm [--hv-vmm PATH] [--workdir DIR]
 #          [--where auto|host|nested] [--cpus N] [--memory MIB] [--debug] [--keep]
-#          [--extra-append ARGS] [--display HVCTL]
+#          [--extra-append ARGS] [--display HVCTL] [--net HV_NET --dns-stub PATH]
 #
 #   --workdir DIR  where the logs are kept (default: current directory);
 #                  temporary files go to a directory below it, removed at exit
@@ -31,6 +31,12 @@
 #   --display HVCTL  hv-vmm only: a framebuffer with SPICE; the guest's efifb must
 #                  show its console there, checked on a screenshot that HVCTL
 #                  (the built hvctl) takes (display.sh; kept as DIR/screen.png).
+#   --net HV_NET   hv-vmm only, always in the nested VM: a virtio-net card on a
+#                  nat network of HV_NET (the built hv-net) started in the
+#                  level-1 VM; the guest must get a DHCP lease (udhcpc) and
+#                  resolve a name through the network's DNS, which relays to
+#                  the level-1 VM's resolver: DNS_STUB (tests/boot-linux/
+#                  dns-stub.c) on 127.0.0.1:53, which knows that one name.
 #
 # Logs kept in DIR: l2-console.log (the guest's COM1), vmm-output.log (the
 # VMM's stdout and stderr), vmm-ready.txt (what it wrote to --ready-fd),
@@ -59,6 +65,10 @@ debug=false
 keep=false
 extra_append=
 display_hvctl=
+net_hv_net=
+dns_stub=
+net_name=hangar-test.internal
+net_address=192.0.2.7
 guest_uuid=6d1f3c4e-8a7b-4c2d-9e0f-1a2b3c4d5e6f
 
 usage() {
@@ -78,6 +88,8 @@ while [ $# -gt 0 ]; do
 	--keep) keep=true ;;
 	--extra-append) extra_append=${2-}; shift ;;
 	--display) display_hvctl=${2-}; shift ;;
+	--net) net_hv_net=${2-}; shift ;;
+	--dns-stub) dns_stub=${2-}; shift ;;
 	-h | --help) usage ;;
 	*) echo "boot-linux: unknown argument '$1'" >&2; usage ;;
 	esac
@@ -161,6 +173,16 @@ if [ -n "$display_hvctl" ]; then
 	[ -x "$display_hvctl" ] || fail "hvctl not found or not executable: $display_hvctl"
 fi
 
+if [ -n "$net_hv_net" ]; then
+	[ "$vmm" = hv-vmm ] || fail "--net is for --vmm hv-vmm only"
+	[ -x "$net_hv_net" ] || fail "hv-net not found or not executable: $net_hv_net"
+	[ -x "$dns_stub" ] || fail "--net needs --dns-stub PATH (the built dns-stub)"
+	# The DNS stub must own port 53 of a machine with no other resolver:
+	# the level-1 VM, where the /init is root.
+	[ "$where" != host ] || fail "--net runs in the nested VM only"
+	where=nested
+fi
+
 host_has_hw_virt() { grep -qwE 'vmx|svm' /proc/cpuinfo; }
 if [ "$where" = auto ]; then
 	if host_has_hw_virt; then where=host; else where=nested; fi
@@ -216,6 +238,15 @@ if [ "$vmm" = hv-vmm ]; then
 	done
 	append="$append hangar_disk=$disk_token"
 fi
+# --net: virtio_net and what it needs, and the name the guest must resolve.
+if [ -n "$net_hv_net" ]; then
+	for module in failover net_failover virtio_net; do
+		path=$(modinfo -k "$kversion" -n "$module" 2>/dev/null) && [ -r "$path" ] ||
+			fail "the $module module of $kversion is missing (Debian package linux-image-$kversion)"
+		cp "$path" "$tmp/l2-root/hangar-modules/$module.ko" || fail "cannot copy $path"
+	done
+	append="$append hangar_net=$net_name=$net_address"
+fi
 cp "$here/l2-init.sh" "$tmp/l2-root/init" && chmod 0755 "$tmp/l2-root/init" ||
 	fail "cannot copy l2-init.sh"
 initramfs_pack "$tmp/l2-root" "$tmp/l2-initrd.gz" || fail "cannot build the guest initramfs"
@@ -237,10 +268,26 @@ vmm_argv() {
 			--runtime-dir "$4" --kernel "$1" --initrd "$2" --append "$append"
 			--memory "$memory" --cpus "$cpus" --console-log "$3" --no-reboot
 			--ready-fd 3 --disk "path=$5,serial=hangar-disk0")
+		[ -z "$net_hv_net" ] ||
+			argv+=(--nic "mac=52:54:00:12:34:56,backend=switch:/run/hangar/nets/test/switch.sock")
 		[ -z "$display_hvctl" ] ||
 			argv+=(--display "spice,width=$display_width,height=$display_height")
 		;;
 	esac
+}
+
+# l1_net_prelude: the lines of vmm.sh that start, in the level-1 VM, the DNS
+# stub and the nat network "test" the guest's card is on.
+l1_net_prelude() {
+	cat <<-EOF
+		ip link set lo up
+		mkdir -p /etc && echo "nameserver 127.0.0.1" >/etc/resolv.conf
+		/usr/bin/dns-stub $net_name=$net_address &
+		mkdir -p -m 0700 /run/hangar/nets/test
+		/usr/bin/hv-net --name test --runtime-dir /run/hangar/nets/test --mode nat --ready-fd 4 4>/tmp/net-ready.txt &
+		for i in \$(seq 100); do grep -q . /tmp/net-ready.txt 2>/dev/null && break; sleep 0.2; done
+		echo "hv-net: \$(cat /tmp/net-ready.txt 2>/dev/null)"
+	EOF
 }
 
 # --- Run ---------------------------------------------------------------------
@@ -319,9 +366,16 @@ else
 		fi
 		;;
 	esac
+	if [ -n "$net_hv_net" ]; then
+		initramfs_add_program "$l1" "$net_hv_net" /usr/bin/hv-net ||
+			fail "cannot copy $net_hv_net and its libraries"
+		initramfs_add_program "$l1" "$dns_stub" /usr/bin/dns-stub ||
+			fail "cannot copy $dns_stub"
+	fi
 	# The L1 VM runs exactly this command line, quoted for its shell.
 	{
 		echo "# Written by boot-linux.sh: the VMM command line."
+		[ -z "$net_hv_net" ] || l1_net_prelude
 		printf 'exec'
 		printf " %q" "${argv[@]}"
 		printf '\n'
@@ -465,6 +519,10 @@ if [ "$vmm" = hv-vmm ]; then
 		verdict_fail "the guest did not read its virtio-blk disk back (disk=$(field disk)): $result"
 	[ "$(field rng)" = ok ] ||
 		verdict_fail "the guest found no virtio-rng (rng=$(field rng)): $result"
+fi
+if [ -n "$net_hv_net" ]; then
+	[ "$(field net)" = ok ] ||
+		verdict_fail "the guest got no DHCP lease or could not resolve $net_name on hv-net (net=$(field net)): $result"
 fi
 if [ "$cpus" = 1 ]; then want_online=0; else want_online="0-$((cpus - 1))"; fi
 [ "$(field online)" = "$want_online" ] ||

@@ -9,7 +9,7 @@
 #
 # Result line (the host parses it; keep the format stable):
 #   HANGAR-L2-RESULT PASS|FAIL cpus=N online=LIST memtotal_kib=N want_cpus=N want_mem_mib=N
-#     [disk=ok|WHY rng=ok|WHY (with hangar_disk=)] [why=...]
+#     [disk=ok|WHY rng=ok|WHY (with hangar_disk=)] [net=ok|WHY (with hangar_net=)] [why=...]
 
 /bin/busybox mkdir -p /bin /proc /sys /dev
 /bin/busybox --install -s /bin
@@ -27,12 +27,14 @@ want_cpus=
 want_mem_mib=
 hold=
 want_disk=
+want_net=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	hangar_cpus=*) want_cpus=${arg#hangar_cpus=} ;;
 	hangar_mem_mib=*) want_mem_mib=${arg#hangar_mem_mib=} ;;
 	hangar_hold=*) hold=${arg#hangar_hold=} ;;
 	hangar_disk=*) want_disk=${arg#hangar_disk=} ;;
+	hangar_net=*) want_net=${arg#hangar_net=} ;;
 	esac
 done
 
@@ -118,12 +120,56 @@ if [ -n "$want_disk" ]; then
 	[ "$rng" = ok ] || fail "rng-$rng"
 fi
 
+# hangar_net=NAME=ADDRESS: a virtio-net card on a nat network (10.0.2.0/24):
+# udhcpc must get a lease from its router (.2) with its DNS (.3), and NAME
+# must resolve to ADDRESS through that DNS. Appends net=.
+net=
+check_net() {
+	for module in failover net_failover virtio_net; do
+		insmod "/hangar-modules/$module.ko" || { net=insmod-$module; return; }
+	done
+	for i in $(seq 50); do [ -e /sys/class/net/eth0 ] && break; sleep 0.2; done
+	[ -e /sys/class/net/eth0 ] || { net=no-eth0; return; }
+	[ "$(cat /sys/class/net/eth0/address)" = 52:54:00:12:34:56 ] || { net=bad-mac; return; }
+	mkdir -p /tmp /etc
+	cat >/bin/hangar-udhcpc <<-'EOF'
+		#!/bin/sh
+		case "$1" in
+		bound | renew)
+			ifconfig "$interface" "$ip" netmask "$subnet" up
+			route add default gw "$router" "$interface"
+			echo "nameserver $dns" >/etc/resolv.conf
+			echo "$ip $router $dns" >/tmp/lease
+			;;
+		esac
+	EOF
+	chmod 0755 /bin/hangar-udhcpc
+	ip link set lo up
+	ip link set eth0 up
+	udhcpc -i eth0 -n -q -t 10 -T 2 -s /bin/hangar-udhcpc >/tmp/udhcpc.log 2>&1 ||
+		{ net=no-lease; cat /tmp/udhcpc.log; return; }
+	echo "HANGAR-L2: lease $(cat /tmp/lease)"
+	case "$(cat /tmp/lease)" in
+	"10.0.2."*" 10.0.2.2 10.0.2.3") ;;
+	*) net=bad-lease; return ;;
+	esac
+	nslookup "${want_net%%=*}" 10.0.2.3 >/tmp/nslookup.log 2>&1
+	cat /tmp/nslookup.log
+	grep -q "Address:* ${want_net#*=}\$" /tmp/nslookup.log || { net=not-resolved; return; }
+	grep -q 'virtio[0-9]*-input' /proc/interrupts || net=no-msix
+	[ -n "$net" ] || net=ok
+}
+if [ -n "$want_net" ]; then
+	check_net
+	[ "$net" = ok ] || fail "net-$net"
+fi
+
 # hangar_hold=N: stay up N more seconds (boot-linux.sh --display takes a
 # screenshot meanwhile).
 case "$hold" in '' | *[!0-9]*) ;; *) sleep "$hold" ;; esac
 # Let the console settle so that no kernel message splits the result line.
 sleep 1
-echo "HANGAR-L2-RESULT $verdict cpus=$cpus online=$online memtotal_kib=$memtotal_kib want_cpus=$want_cpus want_mem_mib=$want_mem_mib${disk:+ disk=$disk}${rng:+ rng=$rng}${why:+ why=$why}"
+echo "HANGAR-L2-RESULT $verdict cpus=$cpus online=$online memtotal_kib=$memtotal_kib want_cpus=$want_cpus want_mem_mib=$want_mem_mib${disk:+ disk=$disk}${rng:+ rng=$rng}${net:+ net=$net}${why:+ why=$why}"
 
 # reboot(RB_POWER_OFF): the kernel's ACPI power-off writes SLP_TYP(S5)|SLP_EN
 # to the PM1 control register, which is what the VMM must turn into its exit.

@@ -29,6 +29,9 @@ typedef struct
    * "path=FILE[,readonly=on][,serial=S]"; a relative FILE is taken from the
    * current directory. */
   char **disks;
+  /* NULL or NULL-terminated: hv-vmm's --nic specs, "mac=MAC,backend=SPEC"
+   * (hv-vmm.md). */
+  char **nics;
 } HvLaunchOptions;
 
 GType hv_launch_options_get_type (void) G_GNUC_CONST;

@@ -68,5 +68,12 @@ gboolean hv_store_delete_network (HvStore *self, const char *name, GError **erro
 
 /* What hv_runtime_launch () needs to start CONFIG's machine. */
 HvLaunchOptions *hv_store_launch_options (const HvMachineConfig *config);
+/* Completes OPTIONS' network cards (hv-vmm's --nic): those on a nat or
+ * isolated network get a port of its hv-net, started if it is not running
+ * (the default nat network even where none is defined). Launch options
+ * without this call have only the user and bridge cards. */
+gboolean hv_store_connect_networks (HvStore *self, const HvMachineConfig *config,
+                                    HvLaunchOptions *options, GCancellable *cancellable,
+                                    GError **error);
 
 G_END_DECLS

@@ -147,7 +147,9 @@ display_server_new (Vmm *vmm, const DisplayConfig *config, const char *socket_pa
   server->qxl = display_qxl_new (server->spice, fb, error);
   if (server->qxl == NULL)
     goto fail;
-  server->input = display_input_new (server->spice, vmm_get_i8042 (vmm), error);
+  server->input =
+      display_input_new (server->spice, vmm_get_i8042 (vmm), vmm_get_virtio_keyboard (vmm),
+                         vmm_get_virtio_tablet (vmm), error);
   if (server->input == NULL || !display_listen_unix (server, error))
     goto fail;
   spice_server_vm_start (server->spice);

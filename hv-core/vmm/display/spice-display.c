@@ -437,6 +437,8 @@ display_qxl_create_surface (DisplayQxl *qxl)
     .height = qxl->height,
     .stride = qxl->stride, /* positive: top-down */
     .format = SPICE_SURFACE_FMT_32_xRGB,
+    /* Client mouse mode allowed, once a tablet is there to take it. */
+    .mouse_mode = 1,
     .mem = (uintptr_t) qxl->surface,
   };
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "virtio/input.h"
 #include "vmm.h"
 
 /* i8042 LED bits (scroll, num, caps) in SPICE's order. */
@@ -18,7 +19,18 @@ struct display_input
   SpiceMouseInstance mouse;
   I8042 *i8042;
   guint leds_id; /* a pending report of new LEDs to the clients */
-  GMutex lock;   /* guards leds_id */
+  GMutex lock;   /* guards leds_id and tablet_id */
+
+  /* The virtio tablet, offered to spice-server while the guest's driver
+   * takes its events: then clients may use client (absolute) mouse mode. */
+  SpiceTabletInstance tablet;
+  SpiceServer *server;
+  VirtioInput *vtablet;   /* NULL: none */
+  VirtioInput *vkeyboard; /* NULL: none; takes the keys while bound */
+  guint tablet_id;        /* a pending add or removal of the interface */
+  bool tablet_added;
+  int width, height; /* the logical size positions are in */
+  uint32_t buttons;  /* SPICE's button state, last sent */
 };
 
 static DisplayInput *
@@ -44,7 +56,12 @@ spice_leds (uint8_t leds)
 static void
 kbd_push_scan_freg (SpiceKbdInstance *sin, uint8_t frag)
 {
-  i8042_kbd_input (input_from_kbd (sin)->i8042, frag);
+  DisplayInput *input = input_from_kbd (sin);
+
+  if (input->vkeyboard != NULL && virtio_input_is_active (input->vkeyboard))
+    virtio_input_scancode (input->vkeyboard, frag);
+  else
+    i8042_kbd_input (input->i8042, frag);
 }
 
 static uint8_t
@@ -97,6 +114,126 @@ static const SpiceMouseInterface display_mouse_interface = {
   .buttons = mouse_buttons,
 };
 
+static DisplayInput *
+input_from_tablet (SpiceTabletInstance *sin)
+{
+  return (DisplayInput *) ((char *) sin - G_STRUCT_OFFSET (DisplayInput, tablet));
+}
+
+static void
+tablet_set_logical_size (SpiceTabletInstance *sin, int width, int height)
+{
+  DisplayInput *input = input_from_tablet (sin);
+
+  input->width = width;
+  input->height = height;
+}
+
+/* From 0 .. SIZE - 1 to the tablet's 0 .. VIRTIO_INPUT_ABS_MAX. */
+static uint32_t
+tablet_scale (int v, int size)
+{
+  if (size <= 1 || v <= 0)
+    return 0;
+  if (v >= size - 1)
+    return VIRTIO_INPUT_ABS_MAX;
+  return (uint32_t) ((uint64_t) v * VIRTIO_INPUT_ABS_MAX / (uint64_t) (size - 1));
+}
+
+static void
+tablet_buttons (SpiceTabletInstance *sin, uint32_t buttons_state)
+{
+  static const struct
+  {
+    uint32_t mask;
+    uint16_t code;
+  } map[] = {
+    { SPICE_MOUSE_BUTTON_MASK_LEFT, VIRTIO_INPUT_BTN_LEFT },
+    { SPICE_MOUSE_BUTTON_MASK_RIGHT, VIRTIO_INPUT_BTN_RIGHT },
+    { SPICE_MOUSE_BUTTON_MASK_MIDDLE, VIRTIO_INPUT_BTN_MIDDLE },
+  };
+  DisplayInput *input = input_from_tablet (sin);
+  uint32_t changed = input->buttons ^ buttons_state;
+
+  for (unsigned i = 0; i < G_N_ELEMENTS (map); i++)
+    {
+      if ((changed & map[i].mask) != 0)
+        virtio_input_key (input->vtablet, map[i].code, (buttons_state & map[i].mask) != 0);
+    }
+  input->buttons = buttons_state;
+}
+
+static void
+tablet_position (SpiceTabletInstance *sin, int x, int y, uint32_t buttons_state)
+{
+  DisplayInput *input = input_from_tablet (sin);
+
+  virtio_input_tablet_position (input->vtablet, tablet_scale (x, input->width),
+                                tablet_scale (y, input->height));
+  tablet_buttons (sin, buttons_state);
+}
+
+/* SPICE counts wheel steps towards the user; evdev away from them. */
+static void
+tablet_wheel (SpiceTabletInstance *sin, int wheel_motion, uint32_t buttons_state)
+{
+  DisplayInput *input = input_from_tablet (sin);
+
+  if (wheel_motion != 0)
+    virtio_input_wheel (input->vtablet, -wheel_motion);
+  tablet_buttons (sin, buttons_state);
+}
+
+static const SpiceTabletInterface display_tablet_interface = {
+  .base = {
+    .type = SPICE_INTERFACE_TABLET,
+    .description = "virtio tablet",
+    .major_version = SPICE_INTERFACE_TABLET_MAJOR,
+    .minor_version = SPICE_INTERFACE_TABLET_MINOR,
+  },
+  .set_logical_size = tablet_set_logical_size,
+  .position = tablet_position,
+  .wheel = tablet_wheel,
+  .buttons = tablet_buttons,
+};
+
+/* On the main loop: the interface follows the guest's driver. */
+static gboolean
+on_tablet_changed (gpointer user_data)
+{
+  DisplayInput *input = user_data;
+  bool active = virtio_input_is_active (input->vtablet);
+
+  g_mutex_lock (&input->lock);
+  input->tablet_id = 0;
+  g_mutex_unlock (&input->lock);
+  if (active && !input->tablet_added)
+    {
+      input->tablet.base.sif = &display_tablet_interface.base;
+      input->tablet_added = spice_server_add_interface (input->server, &input->tablet.base) == 0;
+      if (!input->tablet_added)
+        g_warning ("The display server refused the virtio tablet.");
+    }
+  else if (!active && input->tablet_added)
+    {
+      spice_server_remove_interface (&input->tablet.base);
+      input->tablet_added = false;
+      input->buttons = 0;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_tablet_active (bool active, void *user_data)
+{
+  DisplayInput *input = user_data;
+
+  g_mutex_lock (&input->lock);
+  if (input->tablet_id == 0)
+    input->tablet_id = g_idle_add (on_tablet_changed, input);
+  g_mutex_unlock (&input->lock);
+}
+
 /* spice-server is not thread-safe: the LEDs, set on a vCPU thread, reach
  * it from the main loop. */
 static gboolean
@@ -123,11 +260,15 @@ on_i8042_leds (uint8_t leds, void *user_data)
 }
 
 DisplayInput *
-display_input_new (SpiceServer *server, I8042 *i8042, GError **error)
+display_input_new (SpiceServer *server, I8042 *i8042, VirtioInput *keyboard, VirtioInput *tablet,
+                   GError **error)
 {
   DisplayInput *input = g_new0 (DisplayInput, 1);
 
   input->i8042 = i8042;
+  input->server = server;
+  input->vtablet = tablet;
+  input->vkeyboard = keyboard;
   g_mutex_init (&input->lock);
   input->kbd.base.sif = &display_kbd_interface.base;
   input->mouse.base.sif = &display_mouse_interface.base;
@@ -140,6 +281,12 @@ display_input_new (SpiceServer *server, I8042 *i8042, GError **error)
       return NULL;
     }
   i8042_set_leds_func (i8042, on_i8042_leds, input);
+  if (tablet != NULL)
+    {
+      virtio_input_set_active_func (tablet, on_tablet_active, input);
+      if (virtio_input_is_active (tablet))
+        on_tablet_active (true, input);
+    }
   return input;
 }
 
@@ -149,8 +296,11 @@ display_input_free (DisplayInput *input)
   if (input == NULL)
     return;
   i8042_set_leds_func (input->i8042, NULL, NULL);
+  if (input->vtablet != NULL)
+    virtio_input_set_active_func (input->vtablet, NULL, NULL);
   g_mutex_lock (&input->lock);
   g_clear_handle_id (&input->leds_id, g_source_remove);
+  g_clear_handle_id (&input->tablet_id, g_source_remove);
   g_mutex_unlock (&input->lock);
   g_mutex_clear (&input->lock);
   g_free (input);

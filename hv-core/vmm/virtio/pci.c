@@ -424,6 +424,17 @@ vp_device_read (VirtioPci *vp, uint64_t offset, unsigned size)
 }
 
 static void
+vp_device_write (VirtioPci *vp, uint64_t offset, uint64_t value, unsigned size)
+{
+  uint8_t buf[8];
+
+  if (vp->ops->write_config == NULL || offset + size > vp->ops->config_size)
+    return;
+  memcpy (buf, &value, sizeof buf);
+  vp->ops->write_config (vp->dev, offset, buf, size);
+}
+
+static void
 vp_kick (VirtioPci *vp, unsigned q)
 {
   uint64_t one = 1;
@@ -466,10 +477,13 @@ vp_bar_write (void *opaque, uint64_t offset, uint64_t value, unsigned size)
     msix_table_write (&vp->msix, off, value, size);
   else if (region == VP_NOTIFY_OFFSET)
     vp_kick (vp, off / VP_NOTIFY_MULT); /* no ioeventfd: the slow way */
-  else if (region == VP_COMMON_OFFSET)
+  else if (region == VP_COMMON_OFFSET || region == VP_DEVICE_OFFSET)
     {
       g_mutex_lock (&vp->lock);
-      vp_common_write (vp, off, value, size);
+      if (region == VP_COMMON_OFFSET)
+        vp_common_write (vp, off, value, size);
+      else
+        vp_device_write (vp, off, value, size);
       g_mutex_unlock (&vp->lock);
     }
 }
@@ -751,4 +765,12 @@ virtio_pci_get_irq_fd (VirtioPci *vp, unsigned vector)
 {
   g_return_val_if_fail (vector < vp->n_vectors, -1);
   return vp->irq_fds[vector];
+}
+
+void
+virtio_pci_notify (VirtioPci *vp, unsigned queue)
+{
+  g_return_if_fail (vp != NULL && queue < vp->ops->n_queues);
+  /* The doorbell's eventfd: the I/O thread cannot tell it from a kick. */
+  vp_kick (vp, queue);
 }

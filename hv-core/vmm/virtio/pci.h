@@ -26,3 +26,8 @@ void virtio_pci_reset (VirtioPci *vp);
 uint8_t virtio_pci_get_status (VirtioPci *vp);
 /* The eventfd VECTOR's MSI is sent through (an irqfd in hv-vmm). */
 int virtio_pci_get_irq_fd (VirtioPci *vp, unsigned vector);
+/* Thread-safe: the device has work for queue QUEUE that no kick announced
+ * (input arrived from the host side). The I/O thread runs the device's
+ * handle_queue for it as if the driver had kicked; a device calls this from
+ * any thread after queueing the work under its own lock. */
+void virtio_pci_notify (VirtioPci *vp, unsigned queue);

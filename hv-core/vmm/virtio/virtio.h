@@ -12,8 +12,10 @@
 
 #include "virtqueue.h"
 
-#define VIRTIO_ID_BLOCK 2
-#define VIRTIO_ID_RNG   4
+#define VIRTIO_ID_BLOCK   2
+#define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_RNG     4
+#define VIRTIO_ID_INPUT   18
 
 #define VIRTIO_F_INDIRECT_DESC 28
 #define VIRTIO_F_EVENT_IDX     29
@@ -44,4 +46,7 @@ typedef struct
   void (*handle_queue) (void *dev, Virtqueue *vq, unsigned index);
   /* The driver reset the device (no queue is being handled). */
   void (*reset) (void *dev);
+  /* Writes to the device configuration space; NULL: it is read-only.
+   * OFFSET + SIZE is checked. */
+  void (*write_config) (void *dev, uint64_t offset, const uint8_t *data, unsigned size);
 } VirtioDeviceOps;

@@ -332,6 +332,74 @@ static void hangar_embedded_machine_run_action_async (HangarMachine *machine,
                                                       GAsyncReadyCallback callback,
                                                       gpointer user_data);
 
+/* Network cards on a nat or isolated network need that network's hv-net,
+ * started if it does not run: blocking work, done in a worker thread. */
+typedef struct
+{
+  HvStore *store;
+  HvMachineConfig *config;
+  HvLaunchOptions *options;
+} NetworksJob;
+
+static void
+networks_job_free (NetworksJob *job)
+{
+  g_object_unref (job->store);
+  hv_machine_config_free (job->config);
+  hv_launch_options_free (job->options);
+  g_free (job);
+}
+
+static void
+connect_networks_thread (GTask *task, gpointer source, gpointer task_data,
+                         GCancellable *cancellable)
+{
+  NetworksJob *job = task_data;
+  GError *error = NULL;
+
+  if (hv_store_connect_networks (job->store, job->config, job->options, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+connect_networks_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HangarEmbeddedMachine *self = HANGAR_EMBEDDED_MACHINE (source);
+  GTask *outer = user_data;
+  NetworksJob *job = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || self->connection == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             _ ("“%s” is no longer part of an open connection."),
+                             hangar_machine_get_name (HANGAR_MACHINE (self)));
+      g_task_return_error (outer, error);
+      g_object_unref (outer);
+      return;
+    }
+  hv_runtime_launch_async (hv_store_get_runtime (job->store), job->options,
+                           g_task_get_cancellable (outer), launch_done, outer);
+}
+
+static void
+connect_networks_async (HangarEmbeddedMachine *self, HvStore *store, HvLaunchOptions *options,
+                        GTask *outer)
+{
+  g_autoptr (GTask) task =
+      g_task_new (self, g_task_get_cancellable (outer), connect_networks_done, outer);
+  NetworksJob *job = g_new0 (NetworksJob, 1);
+
+  job->store = g_object_ref (store);
+  job->config = hv_machine_config_copy (self->config);
+  job->options = hv_launch_options_copy (options);
+  g_task_set_task_data (task, job, (GDestroyNotify) networks_job_free);
+  g_task_run_in_thread (task, connect_networks_thread);
+}
+
 static void
 start (HangarEmbeddedMachine *self, GTask *task)
 {
@@ -348,8 +416,7 @@ start (HangarEmbeddedMachine *self, GTask *task)
       return;
     }
   options = hv_store_launch_options (self->config);
-  hv_runtime_launch_async (hv_store_get_runtime (store), options, g_task_get_cancellable (task),
-                           launch_done, task);
+  connect_networks_async (self, store, options, task);
 }
 
 static void

@@ -197,6 +197,37 @@ vmm_query_block (Vmm *vmm)
   return list;
 }
 
+static void
+fake_nic_info_clear (gpointer data)
+{
+  VmmNicInfo *info = data;
+
+  g_free (info->id);
+  g_free (info->mac);
+  g_free (info->backend);
+}
+
+/* One NIC with fixed counters, for query-nics. */
+GArray *
+vmm_query_nics (Vmm *vmm)
+{
+  GArray *list = g_array_new (FALSE, TRUE, sizeof (VmmNicInfo));
+  VmmNicInfo nic = {
+    .id = g_strdup ("net0"),
+    .mac = g_strdup ("52:54:00:12:34:56"),
+    .backend = g_strdup ("user"),
+    .rx_frames = 3,
+    .rx_bytes = 1000,
+    .tx_frames = 4,
+    .tx_bytes = 2000,
+    .rx_dropped = 1,
+  };
+
+  g_array_set_clear_func (list, fake_nic_info_clear);
+  g_array_append_val (list, nic);
+  return list;
+}
+
 guint
 fake_vmm_get_powerdowns (Vmm *vmm)
 {

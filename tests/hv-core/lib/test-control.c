@@ -327,6 +327,31 @@ test_query_block (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_query_nics (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (Conn) conn = control_conn_new (fixture);
+  g_autoptr (JsonObject) reply = NULL;
+  JsonArray *nics;
+  JsonObject *nic;
+
+  SEND (conn, "{\"execute\": \"query-nics\", \"id\": 9}\n");
+  reply = conn_read_message (conn);
+  assert_return (reply, 9);
+  nics = json_object_get_array_member (json_object_get_object_member (reply, "return"), "nics");
+  g_assert_cmpuint (json_array_get_length (nics), ==, 1);
+  nic = json_array_get_object_element (nics, 0);
+  g_assert_cmpstr (json_object_get_string_member (nic, "id"), ==, "net0");
+  g_assert_cmpstr (json_object_get_string_member (nic, "mac"), ==, "52:54:00:12:34:56");
+  g_assert_cmpstr (json_object_get_string_member (nic, "backend"), ==, "user");
+  g_assert_cmpint (json_object_get_int_member (nic, "rx-frames"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (nic, "rx-bytes"), ==, 1000);
+  g_assert_cmpint (json_object_get_int_member (nic, "tx-frames"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (nic, "tx-bytes"), ==, 2000);
+  g_assert_cmpint (json_object_get_int_member (nic, "rx-dropped"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (nic, "tx-dropped"), ==, 0);
+}
+
+static void
 test_malformed (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (Conn) conn = control_conn_new (fixture);
@@ -854,6 +879,7 @@ main (int argc, char **argv)
   ADD ("/hv-core/control/greeting", test_greeting);
   ADD ("/hv-core/control/query-status", test_query_status);
   ADD ("/hv-core/control/query-block", test_query_block);
+  ADD ("/hv-core/control/query-nics", test_query_nics);
   ADD ("/hv-core/control/malformed", test_malformed);
   ADD ("/hv-core/control/unknown-command", test_unknown_command);
   ADD ("/hv-core/control/in-order", test_in_order);

@@ -4,12 +4,13 @@
 # guest: every bad input gives one "hvctl: ..." line, a non-zero status and
 # changes nothing under $XDG_DATA_HOME/hangar.
 #
-#   test-hvctl-store.sh HVCTL HV_VMM TICKER_IMAGE
+#   test-hvctl-store.sh HVCTL HV_VMM TICKER_IMAGE HV_NET
 set -u
 
 hvctl=$1
 export HV_VMM_PATH="$2"
 ticker=$3
+export HV_NET_PATH="$4"
 
 work=$(mktemp -d)
 export XDG_RUNTIME_DIR="$work/run"
@@ -21,6 +22,7 @@ failed=0
 
 cleanup () {
   "$hvctl" kill demo >/dev/null 2>&1
+  "$hvctl" net stop default >/dev/null 2>&1
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -128,10 +130,18 @@ grep -q -- "--disk path=$store/machines/demo/disk0.img " "$work/cmdline" &&
   grep -q -- "--memory 256" "$work/cmdline" &&
   pass "hv-vmm got the machine's disks and memory" ||
   { fail "hv-vmm's command line:"; sed 's/^/#   /' "$work/cmdline"; }
+# The nat card on a port of the default network, which start started.
+grep -Eq -- "--nic mac=52:54:00:[0-9a-f:]{8},backend=switch:$XDG_RUNTIME_DIR/hangar/nets/default/switch.sock " "$work/cmdline" &&
+  grep -Eq -- "--nic mac=52:54:00:[0-9a-f:]{8},backend=user( |$)" "$work/cmdline" &&
+  pass "hv-vmm got the machine's network cards" ||
+  { fail "hv-vmm's network cards:"; sed 's/^/#   /' "$work/cmdline"; }
+[ -S "$XDG_RUNTIME_DIR/hangar/nets/default/switch.sock" ] && pass "the default network runs" ||
+  fail "no switch.sock for the default network"
 expect_error "start twice" "is running already" "$hvctl" start demo
 expect_error "rm while running" "running: shut it down first" "$hvctl" rm demo
 expect_ok "kill" "$hvctl" kill demo
 list_shows '^demo +stopped' && pass "list shows demo stopped again" || fail "list does not show stopped"
+expect_ok "net stop default (start started it)" "$hvctl" net stop default
 expect_error "start unknown" "No machine is called .ghost" "$hvctl" start ghost
 
 expect_ok "rm --disks" "$hvctl" rm demo --disks

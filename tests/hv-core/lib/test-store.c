@@ -679,6 +679,29 @@ test_launch_options (void)
   g_assert_null (options->disks[1]);
 }
 
+/* Cards that need no hv-net are in the launch options; nat and isolated
+ * ones come with hv_store_connect_networks (). */
+static void
+test_launch_options_nics (void)
+{
+  g_autoptr (HvMachineConfig) config = demo_config ("boot");
+  g_autoptr (HvLaunchOptions) options = NULL;
+  g_autofree char *bridge = NULL;
+  HvNicConfig *nic;
+
+  ((HvDiskConfig *) g_ptr_array_index (config->disks, 0))->path = g_strdup ("disk.img");
+  ((HvNicConfig *) g_ptr_array_index (config->nics, 1))->mac = g_strdup ("52:54:00:00:00:02");
+  nic = hv_machine_config_add_nic (config, HV_NIC_MODE_BRIDGE, "br0");
+  nic->mac = g_strdup ("52:54:00:00:00:03");
+  options = hv_store_launch_options (config);
+  bridge = g_strdup_printf ("mac=52:54:00:00:00:03,backend=%s:br0",
+                            geteuid () == 0 ? "tap" : "bridge-helper");
+  g_assert_nonnull (options->nics);
+  g_assert_cmpstr (options->nics[0], ==, "mac=52:54:00:00:00:02,backend=user");
+  g_assert_cmpstr (options->nics[1], ==, bridge);
+  g_assert_null (options->nics[2]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -698,6 +721,7 @@ main (int argc, char **argv)
   ADD ("network/parse-errors", test_network_parse_errors);
 #undef ADD
   g_test_add_func ("/hv/store/machine/validation", test_machine_validation);
+  g_test_add_func ("/hv/store/launch-options-nics", test_launch_options_nics);
   g_test_add_func ("/hv/store/machine/parse-errors", test_machine_parse_errors);
   g_test_add_func ("/hv/store/launch-options", test_launch_options);
   return g_test_run ();

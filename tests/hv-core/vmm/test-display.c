@@ -48,6 +48,7 @@ typedef struct
   SpiceSession *session;
   SpiceChannel *display;
   SpiceInputsChannel *inputs;
+  SpiceMainChannel *main;
   gboolean primary;
   gboolean inputs_open;
   gboolean auth_failed;
@@ -272,6 +273,8 @@ on_channel_new (SpiceSession *session, SpiceChannel *channel, gpointer user_data
       c->inputs = SPICE_INPUTS_CHANNEL (channel);
       spice_channel_connect (channel);
     }
+  else if (SPICE_IS_MAIN_CHANNEL (channel))
+    c->main = SPICE_MAIN_CHANNEL (channel);
 }
 
 static Client *
@@ -314,6 +317,19 @@ static gboolean
 client_inputs_open (gpointer data)
 {
   return ((Client *) data)->inputs_open;
+}
+
+/* The client asks for client mouse mode wherever the server offers it. */
+static gboolean
+client_mouse_mode_is_client (gpointer data)
+{
+  Client *c = data;
+  int mode = 0;
+
+  if (c->main == NULL)
+    return FALSE;
+  g_object_get (c->main, "mouse-mode", &mode, NULL);
+  return mode == SPICE_MOUSE_MODE_CLIENT;
 }
 
 /* The pattern */
@@ -455,6 +471,30 @@ test_spice_keyboard_and_mouse (void)
   guest_free (g);
 }
 
+/* The virtio tablet: SPICE offers client mouse mode once the guest's
+ * driver took the event queue, and an absolute position reaches the
+ * guest as ABS_X, ABS_Y and SYN, scaled to 0..32767. */
+static void
+test_spice_tablet (void)
+{
+  g_autofree char *display = display_option ();
+  Guest *g = guest_start ("vinput.bzImage", display);
+  Client *c = client_connect_unix (g);
+  guint tick = g_timeout_add (20, wake_up, NULL);
+
+  guest_wait_log (g, "vinput: ready");
+  wait_for (client_inputs_open, c, "the inputs channel");
+  wait_for (client_mouse_mode_is_client, c, "client mouse mode");
+  spice_inputs_channel_position (c->inputs, WIDTH - 1, 0, 0, 0);
+  guest_wait_log (g, "ev: 3 0 32767\r\nev: 3 1 0\r\nev: 0 0 0");
+  spice_inputs_channel_button_press (c->inputs, SPICE_MOUSE_BUTTON_LEFT,
+                                     SPICE_MOUSE_BUTTON_MASK_LEFT);
+  guest_wait_log (g, "ev: 1 272 1\r\nev: 0 0 0"); /* BTN_LEFT down */
+  g_source_remove (tick);
+  client_free (c);
+  guest_free (g);
+}
+
 static void
 test_send_key (void)
 {
@@ -550,6 +590,7 @@ main (int argc, char **argv)
   g_test_add_func ("/display/screendump", test_screendump);
   g_test_add_func ("/display/hvctl-screenshot", test_hvctl_screenshot);
   g_test_add_func ("/display/spice/keyboard-and-mouse", test_spice_keyboard_and_mouse);
+  g_test_add_func ("/display/spice/tablet", test_spice_tablet);
   g_test_add_func ("/display/send-key", test_send_key);
   g_test_add_func ("/display/spice/tcp-ticket", test_tcp_needs_ticket);
   return g_test_run ();

@@ -419,6 +419,62 @@ test_disk_in_use (Fixture *f, gconstpointer data)
   g_assert_true (WIFEXITED (status));
 }
 
+/* A network card: query-nics reports it; a back end that cannot be set up
+ * fails the start with a message. */
+static void
+test_nic (Fixture *f, gconstpointer data)
+{
+  const char *argv[] = { g_getenv ("HV_VMM_PATH"),
+                         "--name",
+                         "one",
+                         "--uuid",
+                         "u1",
+                         "--memory",
+                         "16",
+                         "--ready-fd",
+                         "1",
+                         "--runtime-dir",
+                         f->runtime_dir,
+                         "--kernel",
+                         f->kernel,
+                         "--nic",
+                         "mac=52:54:00:aa:bb:cc,backend=user",
+                         NULL };
+  g_autofree char *missing = g_build_filename (f->tmp, "no-such-switch.sock", NULL);
+  g_autofree char *switch_spec = g_strdup_printf ("backend=switch:%s", missing);
+  const char *bad[] = { "--kernel", f->kernel, "--nic", switch_spec, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *ready = NULL;
+  char buf[16] = { 0 };
+  GPid pid;
+  int out, status;
+
+  write_guest (f->kernel, hang_code, sizeof hang_code);
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                            NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read (out, buf, sizeof buf - 1), ==, 3);
+  g_assert_cmpstr (buf, ==, "OK\n");
+  reply = control_command (f->runtime_dir, "{\"execute\": \"query-nics\", \"id\": 1}\n");
+  g_test_message ("query-nics: %s", reply);
+  g_assert_nonnull (strstr (reply, "\"id\":\"net0\""));
+  g_assert_nonnull (strstr (reply, "\"mac\":\"52:54:00:aa:bb:cc\""));
+  g_assert_nonnull (strstr (reply, "\"backend\":\"user\""));
+  g_assert_nonnull (strstr (reply, "\"tx-frames\":0"));
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (out);
+  g_assert_true (WIFEXITED (status));
+
+  g_assert_cmpint (g_mkdir (f->runtime_dir, 0700), ==, 0);
+  g_assert_cmpint (run_vmm (f, &ready, bad), ==, 1);
+  g_test_message ("ready: %s", ready);
+  g_assert_true (g_str_has_prefix (ready, "ERROR "));
+  g_assert_nonnull (strstr (ready, missing));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -433,5 +489,6 @@ main (int argc, char **argv)
   ADD ("/hv-core/hv-vmm/sigterm", test_sigterm);
   ADD ("/hv-core/hv-vmm/disk-boot", test_disk_boot);
   ADD ("/hv-core/hv-vmm/disk-in-use", test_disk_in_use);
+  ADD ("/hv-core/hv-vmm/nic", test_nic);
   return g_test_run ();
 }
