@@ -17,6 +17,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "hv-daemon.h"
 #include "net-control.h"
 #include "net-ports.h"
 #include "net-slirp.h"
@@ -101,61 +102,22 @@ options_clear (Options *o)
   g_strfreev (o->forwards);
 }
 
-static void
-write_all (int fd, const char *text)
-{
-  size_t len = strlen (text);
-
-  while (len > 0)
-    {
-      ssize_t n = write (fd, text, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return;
-      text += n;
-      len -= n;
-    }
-}
-
-static void
-report_ready (App *app, const GError *error)
-{
-  if (error != NULL)
-    {
-      g_autofree char *one_line = g_strdelimit (g_strdup (error->message), "\r\n", ' ');
-      g_autofree char *line = g_strdup_printf ("ERROR %s\n", one_line);
-
-      g_printerr ("hv-net: %s\n", one_line);
-      if (app->opts.ready_fd >= 0)
-        write_all (app->opts.ready_fd, line);
-    }
-  else if (app->opts.ready_fd >= 0)
-    write_all (app->opts.ready_fd, "OK\n");
-  if (app->opts.ready_fd >= 0)
-    close (app->opts.ready_fd);
-  app->opts.ready_fd = -1;
-}
-
 static gboolean
 take_lock (App *app, GError **error)
 {
   g_autofree char *path = g_build_filename (app->opts.runtime_dir, "net.lock", NULL);
+  g_autoptr (GError) local_error = NULL;
 
-  app->lock_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (app->lock_fd < 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _ ("Could not create %s: %s. Check the runtime directory."), path,
-                   g_strerror (saved_errno));
-      return FALSE;
-    }
-  if (flock (app->lock_fd, LOCK_EX | LOCK_NB) < 0)
+  app->lock_fd = hv_daemon_lock (path, &local_error);
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_BUSY))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    _ ("The network %s is already running (%s is locked)."), app->opts.name, path);
+      return FALSE;
+    }
+  if (app->lock_fd < 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   app->own_dir = TRUE;
@@ -286,11 +248,11 @@ main (int argc, char **argv)
     fcntl (app.opts.ready_fd, F_SETFD, FD_CLOEXEC);
   if (error != NULL || !start (&app, &error))
     {
-      report_ready (&app, error);
+      hv_daemon_report_ready (&app.opts.ready_fd, "hv-net", error);
       cleanup (&app);
       return EXIT_STARTUP_FAILED;
     }
-  report_ready (&app, NULL);
+  hv_daemon_report_ready (&app.opts.ready_fd, "hv-net", NULL);
   g_main_loop_run (app.loop);
   cleanup (&app);
   return 0;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "hv-daemon.h"
 #include "control.h"
 #include "disk-config.h"
 #include "nic-config.h"
@@ -138,63 +139,23 @@ parse_options (Options *o, int *argc, char ***argv, GError **error)
   return display_config_parse (&o->display_config, o->display, error);
 }
 
-/* Writes all of LINE to FD; the reader waits for the newline. */
-static void
-write_all (int fd, const char *line)
-{
-  size_t len = strlen (line);
-
-  while (len > 0)
-    {
-      ssize_t n = write (fd, line, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return;
-      line += n;
-      len -= n;
-    }
-}
-
-static void
-report_ready (App *app, const GError *error)
-{
-  if (error != NULL)
-    {
-      /* One line: the reader shows it as is. */
-      g_autofree char *one_line = g_strdelimit (g_strdup (error->message), "\r\n", ' ');
-      g_autofree char *line = g_strdup_printf ("ERROR %s\n", one_line);
-
-      g_printerr ("hv-vmm: %s\n", one_line);
-      if (app->opts.ready_fd >= 0)
-        write_all (app->opts.ready_fd, line);
-    }
-  else if (app->opts.ready_fd >= 0)
-    write_all (app->opts.ready_fd, "OK\n");
-
-  if (app->opts.ready_fd >= 0)
-    close (app->opts.ready_fd);
-  app->opts.ready_fd = -1;
-}
-
 static gboolean
 take_lock (App *app, GError **error)
 {
+  g_autoptr (GError) local_error = NULL;
+
   app->lock_path = g_build_filename (app->opts.runtime_dir, "vmm.lock", NULL);
-  app->lock_fd = open (app->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (app->lock_fd < 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
-                   _ ("Could not create %s: %s. Check the runtime directory."), app->lock_path,
-                   g_strerror (errno));
-      return FALSE;
-    }
-  if (flock (app->lock_fd, LOCK_EX | LOCK_NB) < 0)
+  app->lock_fd = hv_daemon_lock (app->lock_path, &local_error);
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_BUSY))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    _ ("The machine %s is already running (%s is locked)."), app->opts.name,
                    app->lock_path);
+      return FALSE;
+    }
+  if (app->lock_fd < 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   app->own_dir = TRUE;
@@ -360,11 +321,11 @@ main (int argc, char **argv)
     fcntl (app.opts.ready_fd, F_SETFD, FD_CLOEXEC);
   if (error != NULL || !start (&app, &error))
     {
-      report_ready (&app, error);
+      hv_daemon_report_ready (&app.opts.ready_fd, "hv-vmm", error);
       cleanup (&app);
       return EXIT_STARTUP_FAILED;
     }
-  report_ready (&app, NULL);
+  hv_daemon_report_ready (&app.opts.ready_fd, "hv-vmm", NULL);
   g_main_loop_run (app.loop);
 
   if (vmm_get_fatal_error (app.vmm) != NULL)

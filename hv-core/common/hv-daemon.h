@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * What hv-vmm and hv-net share as the processes libhvcore starts
+ * (hv-core/docs/hv-vmm.md): the one ready line on --ready-fd, and the
+ * exclusive lock on their runtime directory that tells they run.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+/* Writes "OK\n", or "ERROR <message>\n" (one line) with the message also on
+ * stderr after PROGRAM's name, to *READY_FD if it is open, then closes it. */
+void hv_daemon_report_ready (int *ready_fd, const char *program, const GError *error);
+
+/* Opens (creating, 0600) and locks PATH exclusively without waiting. -1 with
+ * G_IO_ERROR_BUSY where another process holds it, or another GError. */
+int hv_daemon_lock (const char *path, GError **error);
