@@ -219,6 +219,8 @@ make_cairo_node (HangarSpiceDisplay *self, int x, int y, int w, int h)
   convert_rect (self, x, y, w, h, pixels, stride, TRUE);
   cr = gsk_cairo_node_get_draw_context (node);
   cairo_set_source_surface (cr, surface, x, y);
+  /* Scaled, the edge pixels must not blend with what lies outside the tile. */
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
@@ -282,13 +284,29 @@ hangar_spice_display_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   cairo = GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (gtk_widget_get_native (widget)));
   get_placement (self, &x, &y, &scale);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_scale (snapshot, scale, scale);
   for (guint row = 0; row < self->rows; row++)
     for (guint column = 0; column < self->columns; column++)
-      gtk_snapshot_append_node (snapshot, get_tile (self, column, row, cairo));
-  gtk_snapshot_restore (snapshot);
+      {
+        /* Each tile's edges on whole pixels: scaled tiles meeting inside a
+         * pixel would each cover part of it and leave a dark seam. */
+        int tile_x = column * TILE_SIZE;
+        int tile_y = row * TILE_SIZE;
+        int tile_w = MIN (TILE_SIZE, self->width - tile_x);
+        int tile_h = MIN (TILE_SIZE, self->height - tile_y);
+        double left = x + (int) (tile_x * scale + 0.5);
+        double top = y + (int) (tile_y * scale + 0.5);
+        double right = x + (int) ((tile_x + tile_w) * scale + 0.5);
+        double bottom = y + (int) ((tile_y + tile_h) * scale + 0.5);
+
+        if (right <= left || bottom <= top)
+          continue;
+        gtk_snapshot_save (snapshot);
+        gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (left, top));
+        gtk_snapshot_scale (snapshot, (right - left) / tile_w, (bottom - top) / tile_h);
+        gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-tile_x, -tile_y));
+        gtk_snapshot_append_node (snapshot, get_tile (self, column, row, cairo));
+        gtk_snapshot_restore (snapshot);
+      }
   self->frames++;
 }
 
