@@ -389,17 +389,30 @@ else
 	initramfs_pack "$l1" "$tmp/l1-initrd.gz" || fail "cannot build the level-1 VM's initramfs"
 	note "level-1 initramfs: $(($(stat -c %s "$tmp/l1-initrd.gz") / 1024)) KiB, built in $(($(date +%s) - started)) s"
 
-	t0=$(date +%s)
-	# -no-reboot and panic=-1: if the L1 kernel or its /init dies, QEMU exits
-	# at once rather than at the time limit.
-	timeout --foreground -k 10 "$l1_timeout" "$qemu" -M q35 -accel tcg -cpu "$l1_cpu" \
-		-smp "$l1_smp" -m 2048 -nodefaults -no-user-config -display none \
-		-no-reboot -serial "file:$l1_log" \
-		-kernel "$kernel" -initrd "$tmp/l1-initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1" </dev/null >"$tmp/l1-qemu.log" 2>&1
-	l1_status=$?
-	l1_seconds=$(($(date +%s) - t0))
-	note "level-1 VM ran for $l1_seconds s (status $l1_status)"
+	for attempt in 1 2; do
+		t0=$(date +%s)
+		# -no-reboot and panic=-1: if the L1 kernel or its /init dies, QEMU
+		# exits at once rather than at the time limit.
+		timeout --foreground -k 10 "$l1_timeout" "$qemu" -M q35 -accel tcg -cpu "$l1_cpu" \
+			-smp "$l1_smp" -m 2048 -nodefaults -no-user-config -display none \
+			-no-reboot -serial "file:$l1_log" \
+			-kernel "$kernel" -initrd "$tmp/l1-initrd.gz" \
+			-append "console=ttyS0 quiet panic=-1" </dev/null >"$tmp/l1-qemu.log" 2>&1
+		l1_status=$?
+		l1_seconds=$(($(date +%s) - t0))
+		note "level-1 VM ran for $l1_seconds s (status $l1_status)"
+		# The L1 /init stops the VMM at its own time limit and then reports,
+		# well before this one. An L1 that reached neither froze as a whole
+		# under the emulator (seen rarely, with nothing from the VMM yet): run
+		# it once more, keeping the frozen console for whoever looks into it.
+		if [ "$attempt" = 1 ] && { [ "$l1_status" = 124 ] || [ "$l1_status" = 137 ]; } &&
+			! grep -q 'HANGAR-L1-VMM-EXIT' "$l1_log" 2>/dev/null; then
+			cp "$l1_log" "$workdir/l1-console.frozen.log"
+			note "the level-1 VM froze before its own time limit; its console is in $workdir/l1-console.frozen.log; running it once more"
+			continue
+		fi
+		break
+	done
 
 	[ -s "$l1_log" ] || fail "the level-1 VM printed nothing on its console (QEMU status $l1_status): $(tail -n 5 "$tmp/l1-qemu.log")"
 	tr -d '\r' <"$l1_log" >"$tmp/l1.txt"
