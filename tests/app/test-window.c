@@ -9,34 +9,11 @@
 
 #include <adwaita.h>
 
+#include "gui-test-util.h"
 #include "hangar-application.h"
 #include "hangar-connection-section.h"
 #include "hangar-machine-page.h"
 #include "hangar-window.h"
-
-static const char *screenshot_dir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition condition, gpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
-}
 
 typedef struct
 {
@@ -50,41 +27,6 @@ has_state (gpointer data)
   StateWait *wait = data;
 
   return hangar_machine_get_state (wait->machine) == wait->state;
-}
-
-static gboolean
-has_drawn (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-/* The first descendant of ROOT of TYPE for which MATCH says yes. */
-static GtkWidget *
-find_widget (GtkWidget *root, GType type, gboolean (*match) (GtkWidget *, const char *),
-             const char *text)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && match (root, text))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, match, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-any (GtkWidget *widget, const char *unused)
-{
-  return TRUE;
-}
-
-static gboolean
-row_titled (GtkWidget *row, const char *title)
-{
-  return g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0;
 }
 
 static gboolean
@@ -109,51 +51,6 @@ button_sensitive (GtkWidget *window, const char *label)
 
   g_assert_nonnull (button);
   return gtk_widget_is_sensitive (button);
-}
-
-static void
-set_true (gboolean *flag)
-{
-  *flag = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-save_screenshot (GtkWidget *window, const char *name)
-{
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  graphene_rect_t bounds;
-  gboolean painted;
-  GdkFrameClock *clock;
-  gulong handler;
-
-  /* Let the window lay out and paint what changed: wait for a frame painted
-   * after this point. */
-  painted = FALSE;
-  clock = gtk_widget_get_frame_clock (window);
-  handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_true), &painted);
-  gtk_widget_queue_draw (window);
-  wait_for (is_true, &painted, "the window to paint");
-  g_signal_handler_disconnect (clock, handler);
-  paintable = gtk_widget_paintable_new (window);
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (window),
-                          gtk_widget_get_height (window));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  gsk_render_node_get_bounds (node, &bounds);
-  texture = gsk_renderer_render_texture (renderer, node, &bounds);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_print ("# screenshot %s\n", path);
 }
 
 static HangarConnectionSection *
