@@ -143,3 +143,49 @@ save_screenshot (GtkWidget *window, const char *name)
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_print ("# screenshot %s\n", path);
 }
+
+gboolean
+on_page (gpointer data)
+{
+  PageWait *wait = data;
+  HangarNewMachineWizard *wizard = HANGAR_NEW_MACHINE_WIZARD (wait->wizard);
+
+  return !hangar_new_machine_wizard_is_busy (wizard) &&
+         g_str_equal (hangar_new_machine_wizard_get_page (wizard), wait->page);
+}
+
+gboolean
+next_sensitive (gpointer data)
+{
+  GtkWidget *wizard = data;
+
+  return gtk_widget_is_sensitive (
+      GTK_WIDGET (g_object_get_data (G_OBJECT (wizard), "test-next-button")));
+}
+
+gboolean
+is_next_button (GtkWidget *button, const char *unused)
+{
+  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), "wizard.next") == 0;
+}
+
+GtkWidget *
+find_wizard (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (HANGAR_IS_NEW_MACHINE_WIZARD (window))
+        return window;
+    }
+  return NULL;
+}
+
+gboolean
+wizard_gone (gpointer data)
+{
+  return find_wizard () == NULL;
+}

@@ -32,3 +32,18 @@ void save_screenshot (GtkWidget *window, const char *name);
 GtkWidget *shown_page (GtkWidget *wizard);
 GtkWidget *row (GtkWidget *wizard, GType type, const char *title);
 const char *subtitle_of (GtkWidget *wizard, const char *title);
+
+/* The wizard shows PAGE and is not busy: wait_for (on_page, &(PageWait){ ... }). */
+typedef struct
+{
+  GtkWidget *wizard;
+  const char *page;
+} PageWait;
+
+gboolean on_page (gpointer page_wait);
+/* The wizard's Next button, kept as its "test-next-button" data, is sensitive. */
+gboolean next_sensitive (gpointer wizard);
+gboolean is_next_button (GtkWidget *button, const char *unused);
+/* The open new-machine wizard, or NULL. */
+GtkWidget *find_wizard (void);
+gboolean wizard_gone (gpointer unused);

@@ -33,58 +33,6 @@ spin_ms (guint milliseconds)
     }
 }
 
-typedef struct
-{
-  GtkWidget *wizard;
-  const char *page;
-} PageWait;
-
-static gboolean
-on_page (gpointer data)
-{
-  PageWait *wait = data;
-  HangarNewMachineWizard *wizard = HANGAR_NEW_MACHINE_WIZARD (wait->wizard);
-
-  return !hangar_new_machine_wizard_is_busy (wizard) &&
-         g_str_equal (hangar_new_machine_wizard_get_page (wizard), wait->page);
-}
-
-static gboolean
-next_sensitive (gpointer data)
-{
-  GtkWidget *wizard = data;
-
-  return gtk_widget_is_sensitive (
-      GTK_WIDGET (g_object_get_data (G_OBJECT (wizard), "test-next-button")));
-}
-
-static gboolean
-is_next_button (GtkWidget *button, const char *unused)
-{
-  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), "wizard.next") == 0;
-}
-
-static GtkWidget *
-find_wizard (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (HANGAR_IS_NEW_MACHINE_WIZARD (window))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
-wizard_gone (gpointer data)
-{
-  return find_wizard () == NULL;
-}
-
 static char *kernel_path;
 static gint64 started;
 

@@ -39,37 +39,6 @@ click_row (GtkWidget *wizard, const char *title)
   adw_action_row_activate (ADW_ACTION_ROW (row (wizard, ADW_TYPE_ACTION_ROW, title)));
 }
 
-typedef struct
-{
-  GtkWidget *wizard;
-  const char *page;
-} PageWait;
-
-static gboolean
-on_page (gpointer data)
-{
-  PageWait *wait = data;
-  HangarNewMachineWizard *wizard = HANGAR_NEW_MACHINE_WIZARD (wait->wizard);
-
-  return !hangar_new_machine_wizard_is_busy (wizard) &&
-         g_str_equal (hangar_new_machine_wizard_get_page (wizard), wait->page);
-}
-
-static gboolean
-next_sensitive (gpointer data)
-{
-  GtkWidget *wizard = data;
-
-  return gtk_widget_is_sensitive (
-      GTK_WIDGET (g_object_get_data (G_OBJECT (wizard), "test-next-button")));
-}
-
-static gboolean
-is_next_button (GtkWidget *button, const char *unused)
-{
-  return g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), "wizard.next") == 0;
-}
-
 /* Next, as its button does, then wait for PAGE (an installer may be read). */
 static void
 press_next (GtkWidget *wizard, const char *page)
@@ -98,31 +67,10 @@ lists_systems (gpointer data)
   return n >= 10;
 }
 
-static GtkWidget *
-find_wizard (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (HANGAR_IS_NEW_MACHINE_WIZARD (window))
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 has_machine (gpointer data)
 {
   return hangar_connection_find_machine (data, "debian11") != NULL;
-}
-
-static gboolean
-wizard_gone (gpointer data)
-{
-  return find_wizard () == NULL;
 }
 
 static void
