@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -27,6 +29,17 @@ write_all (int fd, const char *line)
       line += n;
       len -= n;
     }
+}
+
+void
+hv_daemon_init (void)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  signal (SIGPIPE, SIG_IGN);
 }
 
 void

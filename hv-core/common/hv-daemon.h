@@ -8,6 +8,10 @@
 
 #include <gio/gio.h>
 
+/* What both processes do first: the user's language for their messages, and
+ * no death by SIGPIPE when a client goes away. */
+void hv_daemon_init (void);
+
 /* Writes "OK\n", or "ERROR <message>\n" (one line) with the message also on
  * stderr after PROGRAM's name, to *READY_FD if it is open, then closes it. */
 void hv_daemon_report_ready (int *ready_fd, const char *program, const GError *error);

@@ -234,12 +234,7 @@ main (int argc, char **argv)
   App app = { .opts.ready_fd = -1, .lock_fd = -1 };
   g_autoptr (GError) error = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  signal (SIGPIPE, SIG_IGN);
+  hv_daemon_init ();
   app.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_quit_signal, &app);
   g_unix_signal_add (SIGINT, on_quit_signal, &app);

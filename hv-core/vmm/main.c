@@ -306,13 +306,7 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  /* A reader that went away must not kill us with SIGPIPE. */
-  signal (SIGPIPE, SIG_IGN);
+  hv_daemon_init ();
   app.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_quit_signal, &app);
   g_unix_signal_add (SIGINT, on_quit_signal, &app);
