@@ -23,18 +23,9 @@
 #define SI_EXT_LFB_BASE 0x3a
 #define VIDEO_TYPE_VLFB 0x23
 #define VIDEO_TYPE_EFI  0x70
-#define PCI_ADDR        0xcf8
-#define PCI_DATA        0xcfc
 #define PCI_CLASS_REV   0x08
 #define PCI_BAR0        0x10
 #define PCI_CLASS_VGA   0x0300
-
-static uint32_t
-pci_read (unsigned dev, unsigned reg)
-{
-  outl (PCI_ADDR, 0x80000000u | dev << 11 | reg);
-  return inl (PCI_DATA);
-}
 
 /* BAR 0 of the first display controller on bus 0, or 0. */
 static uint64_t

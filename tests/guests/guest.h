@@ -95,6 +95,13 @@ void con_printf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
  * Returns NULL when it cannot. */
 void *phys_map (uint64_t addr, uint64_t len, bool uncached);
 
+/* pci.c: configuration space of device DEV on bus 0 (mechanism #1), and a
+ * mapping of OFFSET into a memory BAR (64-bit BARs included). */
+uint32_t pci_read (unsigned dev, unsigned reg);
+void pci_write (unsigned dev, unsigned reg, uint32_t value);
+uint8_t pci_read8 (unsigned dev, unsigned reg);
+volatile uint8_t *pci_bar_pointer (unsigned dev, unsigned bar, uint32_t offset);
+
 __attribute__ ((noreturn)) void halt_forever (void);
 
 /* bootinfo.c: what the loader told us, whichever protocol it used. */

@@ -11,11 +11,9 @@
  */
 #include "guest.h"
 
-#define PCI_ADDR_PORT 0xcf8
-#define PCI_DATA_PORT 0xcfc
-#define QSIZE         8
-#define RX_BUF_LEN    64
-#define SPIN_LIMIT    20000000u
+#define QSIZE      8
+#define RX_BUF_LEN 64
+#define SPIN_LIMIT 20000000u
 
 typedef struct
 {
@@ -41,35 +39,6 @@ static uint16_t tx_used;
 static volatile uint8_t *common, *notify;
 static uint32_t notify_mult;
 
-static uint32_t
-pci_read (unsigned dev, unsigned reg)
-{
-  outl (PCI_ADDR_PORT, 0x80000000u | dev << 11 | (reg & 0xfc));
-  return inl (PCI_DATA_PORT);
-}
-
-static void
-pci_write (unsigned dev, unsigned reg, uint32_t value)
-{
-  outl (PCI_ADDR_PORT, 0x80000000u | dev << 11 | (reg & 0xfc));
-  outl (PCI_DATA_PORT, value);
-}
-
-static uint8_t
-pci_read8 (unsigned dev, unsigned reg)
-{
-  return pci_read (dev, reg) >> (8 * (reg & 3));
-}
-
-static volatile uint8_t *
-bar_pointer (unsigned dev, unsigned bar, uint32_t offset)
-{
-  uint64_t base =
-      (pci_read (dev, 0x10 + 4 * bar) & ~0xfu) | (uint64_t) pci_read (dev, 0x14 + 4 * bar) << 32;
-
-  return phys_map (base + offset, 4096, true);
-}
-
 static void
 find_caps (unsigned dev)
 {
@@ -80,7 +49,7 @@ find_caps (unsigned dev)
 
       if (pci_read8 (dev, p) != 0x09)
         continue;
-      where = bar_pointer (dev, pci_read8 (dev, p + 4), pci_read (dev, p + 8));
+      where = pci_bar_pointer (dev, pci_read8 (dev, p + 4), pci_read (dev, p + 8));
       if (type == 1)
         common = where;
       else if (type == 2)

@@ -10,8 +10,6 @@
 #include "fbpattern.h"
 #include "guest.h"
 
-#define PCI_ADDR        0xcf8
-#define PCI_DATA        0xcfc
 #define STDVGA_ID       0x11111234u
 #define PCI_COMMAND     0x04
 #define PCI_BAR0        0x10
@@ -26,20 +24,6 @@
 #define VBE_LFB_ENABLED 0x40
 #define WIDTH           1920
 #define HEIGHT          1080
-
-static uint32_t
-pci_read (unsigned dev, unsigned reg)
-{
-  outl (PCI_ADDR, 0x80000000u | dev << 11 | reg);
-  return inl (PCI_DATA);
-}
-
-static void
-pci_write (unsigned dev, unsigned reg, uint32_t value)
-{
-  outl (PCI_ADDR, 0x80000000u | dev << 11 | reg);
-  outl (PCI_DATA, value);
-}
 
 static void
 vbe_write (uint16_t index, uint16_t value)

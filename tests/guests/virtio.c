@@ -15,14 +15,12 @@
  */
 #include "guest.h"
 
-#define PCI_ADDR_PORT 0xcf8
-#define PCI_DATA_PORT 0xcfc
-#define LAPIC_BASE    0xfee00000ull
-#define QSIZE         8
-#define VECTOR_BLK_W  0x41
-#define VECTOR_BLK_R  0x42
-#define VECTOR_RNG    0x43
-#define SPIN_LIMIT    20000000u
+#define LAPIC_BASE   0xfee00000ull
+#define QSIZE        8
+#define VECTOR_BLK_W 0x41
+#define VECTOR_BLK_R 0x42
+#define VECTOR_RNG   0x43
+#define SPIN_LIMIT   20000000u
 
 typedef struct
 {
@@ -58,26 +56,6 @@ static uint8_t serial[21]; /* 20 bytes and a NUL */
 static uint8_t random_bytes[32];
 static volatile uint8_t status;
 
-static uint32_t
-pci_read (unsigned dev, unsigned reg)
-{
-  outl (PCI_ADDR_PORT, 0x80000000u | dev << 11 | (reg & 0xfc));
-  return inl (PCI_DATA_PORT);
-}
-
-static void
-pci_write (unsigned dev, unsigned reg, uint32_t value)
-{
-  outl (PCI_ADDR_PORT, 0x80000000u | dev << 11 | (reg & 0xfc));
-  outl (PCI_DATA_PORT, value);
-}
-
-static uint8_t
-pci_read8 (unsigned dev, unsigned reg)
-{
-  return pci_read (dev, reg) >> (8 * (reg & 3));
-}
-
 static int
 pci_find (uint16_t device)
 {
@@ -89,15 +67,6 @@ pci_find (uint16_t device)
   return -1;
 }
 
-static volatile uint8_t *
-bar_pointer (unsigned dev, unsigned bar, uint32_t offset)
-{
-  uint64_t base =
-      (pci_read (dev, 0x10 + 4 * bar) & ~0xfu) | (uint64_t) pci_read (dev, 0x14 + 4 * bar) << 32;
-
-  return phys_map (base + offset, 4096, true);
-}
-
 /* Finds the capabilities: virtio's vendor ones, and MSI-X. */
 static void
 find_caps (VirtioDev *v, unsigned *msix_cap)
@@ -107,14 +76,14 @@ find_caps (VirtioDev *v, unsigned *msix_cap)
       uint8_t id = pci_read8 (v->dev, p);
       uint8_t type = pci_read8 (v->dev, p + 3);
       volatile uint8_t *where =
-          bar_pointer (v->dev, pci_read8 (v->dev, p + 4), pci_read (v->dev, p + 8));
+          pci_bar_pointer (v->dev, pci_read8 (v->dev, p + 4), pci_read (v->dev, p + 8));
 
       if (id == 0x11)
         {
           uint32_t table = pci_read (v->dev, p + 4);
 
           *msix_cap = p;
-          v->msix = (volatile uint32_t *) bar_pointer (v->dev, table & 7, table & ~7u);
+          v->msix = (volatile uint32_t *) pci_bar_pointer (v->dev, table & 7, table & ~7u);
         }
       else if (id == 0x09 && type == 1)
         v->common = where;
