@@ -6,7 +6,6 @@
 #include <glib/gstdio.h>
 
 #include "hangar-embedded-private.h"
-#include "hangar-file-copy.h"
 
 /* How long force-off waits for hv-vmm to answer quit, and then to go,
  * before it kills the process. */
@@ -618,7 +617,7 @@ copy_disks (HvMachineConfig *clone, const char *directory, GPtrArray *copies,
 
       if (disk->readonly || disk->cdrom)
         continue;
-      if (!hangar_file_copy_sparse (disk->path, copy, cancellable, NULL, NULL, error))
+      if (!hv_disk_copy (disk->path, copy, cancellable, NULL, NULL, error))
         return FALSE;
       g_ptr_array_add (copies, g_strdup (copy));
       g_free (disk->path);

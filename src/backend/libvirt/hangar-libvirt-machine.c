@@ -4,11 +4,11 @@
 #include <glib/gi18n.h>
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <hv/hv.h>
 #include <libvirt/virterror.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hangar-file-copy.h"
 #include "hangar-libvirt-private.h"
 #include "hangar-libvirt-stream.h"
 #include "hangar-libvirt-xml.h"
@@ -395,7 +395,7 @@ copy_disk (virConnectPtr conn, const char *path, const char *new_name, guint ind
       g_autofree char *dir = g_path_get_dirname (path);
 
       new_path = g_build_filename (dir, file_name, NULL);
-      if (!hangar_file_copy_sparse (path, new_path, cancellable, NULL, NULL, error))
+      if (!hv_disk_copy (path, new_path, cancellable, NULL, NULL, error))
         g_clear_pointer (&new_path, g_free);
       return new_path;
     }
