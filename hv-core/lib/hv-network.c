@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Virtual networks: starting hv-net, finding the running ones, stopping
- * them. Each lives in nets/<name>/ beside the guests' vms/ directory, and
- * as with hv-vmm its liveness is its flock on net.lock, never a pid.
+ * Virtual networks: starting hv-net, finding the running ones, asking
+ * them what addresses their guests use, stopping them. Each lives in
+ * nets/<name>/ beside the guests' vms/ directory, and as with hv-vmm
+ * its liveness is its flock on net.lock, never a pid.
  */
 
 #include "config.h"
@@ -11,6 +12,7 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -405,26 +407,42 @@ hv_network_list (HvRuntime *runtime, GError **error)
   return g_steal_pointer (&networks);
 }
 
-/* Sends quit after the greeting, and waits for the reply: a client that
- * hangs up at once may be gone before hv-net reads its command. */
+/* Sends COMMAND on CONTROL_PATH after the greeting and returns hv-net's
+ * reply line, blocking (for at most a few seconds a read). */
+static char *
+control_command (const char *control_path, const char *command, GCancellable *cancellable,
+                 GError **error)
+{
+  g_autoptr (GSocketConnection) connection = _hv_connect_unix (control_path, cancellable, error);
+  g_autoptr (GDataInputStream) input = NULL;
+  g_autofree char *greeting = NULL;
+  g_autofree char *request = g_strdup_printf ("{\"execute\": \"%s\"}\n", command);
+  GError *local_error = NULL;
+  char *reply = NULL;
+
+  if (connection == NULL)
+    return NULL;
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 2);
+  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  greeting = g_data_input_stream_read_line (input, NULL, cancellable, &local_error);
+  if (greeting != NULL &&
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                                 strlen (request), NULL, cancellable, &local_error))
+    reply = g_data_input_stream_read_line (input, NULL, cancellable, &local_error);
+  if (reply == NULL && local_error == NULL)
+    local_error = g_error_new_literal (HV_ERROR, HV_ERROR_DISCONNECTED,
+                                       _ ("The network process closed its control socket"));
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return reply;
+}
+
+/* Sends quit and waits for the reply: a client that hangs up at once may
+ * be gone before hv-net reads its command. */
 static void
 send_quit (const HvNetworkInfo *info)
 {
-  g_autoptr (GSocketConnection) connection = _hv_connect_unix (info->control_path, NULL, NULL);
-  g_autoptr (GDataInputStream) input = NULL;
-  g_autofree char *greeting = NULL;
-  g_autofree char *reply = NULL;
-  const char quit[] = "{\"execute\": \"quit\"}\n";
-
-  if (connection == NULL)
-    return;
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), 2);
-  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  greeting = g_data_input_stream_read_line (input, NULL, NULL, NULL);
-  if (greeting != NULL &&
-      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), quit,
-                                 strlen (quit), NULL, NULL, NULL))
-    reply = g_data_input_stream_read_line (input, NULL, NULL, NULL);
+  g_autofree char *reply = control_command (info->control_path, "quit", NULL, NULL);
 }
 
 static gboolean
@@ -479,4 +497,115 @@ hv_network_stop (HvRuntime *runtime, const HvNetworkInfo *info, guint timeout_ms
   if (g_file_test (info->runtime_dir, G_FILE_TEST_EXISTS))
     _hv_runtime_remove_dir (info->runtime_dir);
   return TRUE;
+}
+
+void
+hv_network_lease_free (HvNetworkLease *lease)
+{
+  if (lease == NULL)
+    return;
+  g_free (lease->mac);
+  g_free (lease->address);
+  g_free (lease->source);
+  g_free (lease);
+}
+
+/* The "return" object of hv-net's REPLY, or NULL and ERROR. */
+static JsonObject *
+reply_return (JsonParser *parser, const char *reply, GError **error)
+{
+  JsonObject *message;
+  JsonNode *node;
+  JsonObject *failure;
+
+  if (!json_parser_load_from_data (parser, reply, -1, NULL) ||
+      json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, HV_ERROR, HV_ERROR_PROTOCOL,
+                           _ ("The network process answered with something that is not JSON"));
+      return NULL;
+    }
+  message = json_node_get_object (json_parser_get_root (parser));
+  node = json_object_get_member (message, "return");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    return json_node_get_object (node);
+  node = json_object_get_member (message, "error");
+  failure = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  if (failure == NULL)
+    g_set_error_literal (error, HV_ERROR, HV_ERROR_PROTOCOL,
+                         _ ("The network process answered without a result"));
+  else
+    g_set_error (error, HV_ERROR,
+                 g_strcmp0 (json_object_get_string_member_with_default (failure, "class", NULL),
+                            "CommandNotFound") == 0
+                     ? HV_ERROR_COMMAND_NOT_FOUND
+                     : HV_ERROR_GENERIC,
+                 "%s",
+                 json_object_get_string_member_with_default (failure, "desc", _ ("Unknown error")));
+  return NULL;
+}
+
+/* MEMBER of OBJECT if it is a string, else NULL. */
+static const char *
+string_member (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+GPtrArray *
+hv_network_query_leases (HvRuntime *runtime, const char *name, GCancellable *cancellable,
+                         GError **error)
+{
+  g_autoptr (HvNetworkInfo) info = NULL;
+  g_autoptr (GPtrArray) leases = NULL;
+  g_autoptr (JsonParser) parser = NULL;
+  g_autofree char *reply = NULL;
+  JsonObject *result;
+  JsonNode *array;
+
+  g_return_val_if_fail (HV_IS_RUNTIME (runtime), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  info = hv_network_lookup (runtime, name, error);
+  if (info == NULL)
+    return NULL;
+  reply = control_command (info->control_path, "query-leases", cancellable, error);
+  if (reply == NULL)
+    return NULL;
+  parser = json_parser_new ();
+  result = reply_return (parser, reply, error);
+  if (result == NULL)
+    return NULL;
+  array = json_object_get_member (result, "leases");
+  if (array == NULL || !JSON_NODE_HOLDS_ARRAY (array))
+    {
+      g_set_error_literal (error, HV_ERROR, HV_ERROR_PROTOCOL,
+                           _ ("The network process answered without a list of leases"));
+      return NULL;
+    }
+  leases = g_ptr_array_new_with_free_func ((GDestroyNotify) hv_network_lease_free);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (array)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (array), i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *mac = object != NULL ? string_member (object, "mac") : NULL;
+      const char *address = object != NULL ? string_member (object, "address") : NULL;
+      const char *source = object != NULL ? string_member (object, "source") : NULL;
+      HvNetworkLease *lease;
+
+      if (mac == NULL || address == NULL || source == NULL)
+        continue; /* not one this version understands */
+      lease = g_new0 (HvNetworkLease, 1);
+      lease->mac = g_strdup (mac);
+      lease->address = g_strdup (address);
+      lease->source = g_strdup (source);
+      g_ptr_array_add (leases, lease);
+    }
+  return g_steal_pointer (&leases);
 }

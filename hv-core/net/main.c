@@ -19,6 +19,7 @@
 
 #include "hv-daemon.h"
 #include "net-control.h"
+#include "net-leases.h"
 #include "net-ports.h"
 #include "net-slirp.h"
 #include "net-switch.h"
@@ -43,6 +44,7 @@ typedef struct
   int lock_fd;
   gboolean own_dir;
   NetSwitch *sw;
+  NetLeases *leases;
   NetPort *router_port;
   NetSlirp *router;
   NetPorts *ports;
@@ -143,6 +145,15 @@ on_router_output (const guint8 *frame, gsize len, gpointer user_data)
     net_switch_input (app->sw, app->router_port, frame, len);
 }
 
+/* Every frame the switch takes in: the addresses its guests use. */
+static void
+on_switch_frame (NetPort *from, const guint8 *frame, gsize len, gpointer user_data)
+{
+  App *app = user_data;
+
+  net_leases_observe (app->leases, frame, len, from == app->router_port, g_get_monotonic_time ());
+}
+
 static gboolean
 start_router (App *app, GError **error)
 {
@@ -157,6 +168,8 @@ start_router (App *app, GError **error)
   app->router = net_slirp_new (&config, NULL, on_router_output, app, error);
   if (app->router == NULL)
     goto out;
+  net_leases_ignore_address (app->leases, g_ntohl (config.router.s_addr));
+  net_leases_ignore_address (app->leases, g_ntohl (config.dns.s_addr));
   app->router_port = net_switch_add_port (app->sw, "router", router_port_send, app);
   ok = TRUE;
 out:
@@ -191,6 +204,8 @@ start (App *app, GError **error)
   if (!take_lock (app, error))
     return FALSE;
   app->sw = net_switch_new ();
+  app->leases = net_leases_new ();
+  net_switch_set_observer (app->sw, on_switch_frame, app);
   if (nat && !start_router (app, error))
     return FALSE;
   if (nat)
@@ -198,7 +213,7 @@ start (App *app, GError **error)
   app->ports = net_ports_new (app->sw, switch_path, error);
   if (app->ports == NULL)
     return FALSE;
-  app->control = net_control_new (control_path, &info, app->sw, on_quit, app, error);
+  app->control = net_control_new (control_path, &info, app->sw, app->leases, on_quit, app, error);
   return app->control != NULL;
 }
 
@@ -211,6 +226,7 @@ cleanup (App *app)
   g_clear_pointer (&app->ports, net_ports_free);
   g_clear_pointer (&app->router, net_slirp_free);
   g_clear_pointer (&app->sw, net_switch_free);
+  g_clear_pointer (&app->leases, net_leases_free);
   if (app->own_dir)
     {
       const char *files[] = { "switch.sock", "control.sock", "net.lock" };

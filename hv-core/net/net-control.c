@@ -13,6 +13,7 @@
 
 #include "net-ports.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
@@ -36,6 +37,7 @@ struct NetControl
 {
   NetControlInfo info;
   NetSwitch *sw;
+  NetLeases *leases;
   char *path;
   int listen_fd;
   guint accept_watch;
@@ -144,6 +146,41 @@ build_ports (NetControl *self, JsonBuilder *builder)
 }
 
 static void
+add_lease (JsonBuilder *builder, const NetLease *lease, gint64 now)
+{
+  struct in_addr address = { htonl (lease->address) };
+  char text[INET_ADDRSTRLEN];
+  g_autofree char *mac =
+      g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x", lease->mac[0], lease->mac[1], lease->mac[2],
+                       lease->mac[3], lease->mac[4], lease->mac[5]);
+
+  inet_ntop (AF_INET, &address, text, sizeof text);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "mac");
+  json_builder_add_string_value (builder, mac);
+  json_builder_set_member_name (builder, "address");
+  json_builder_add_string_value (builder, text);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, net_lease_source_to_string (lease->source));
+  json_builder_set_member_name (builder, "age");
+  json_builder_add_int_value (builder, MAX (now - lease->last_seen, 0) / G_USEC_PER_SEC);
+  json_builder_end_object (builder);
+}
+
+static void
+build_leases (NetControl *self, JsonBuilder *builder)
+{
+  g_autoptr (GPtrArray) leases = net_leases_get (self->leases);
+  gint64 now = g_get_monotonic_time ();
+
+  json_builder_set_member_name (builder, "leases");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < leases->len; i++)
+    add_lease (builder, g_ptr_array_index (leases, i), now);
+  json_builder_end_array (builder);
+}
+
+static void
 add_string (JsonBuilder *builder, const char *name, const char *value)
 {
   json_builder_set_member_name (builder, name);
@@ -176,6 +213,8 @@ send_return (Client *client, const char *command, JsonNode *id)
     build_ports (self, builder);
   else if (g_str_equal (command, "query-status"))
     build_status (self, builder);
+  else if (g_str_equal (command, "query-leases"))
+    build_leases (self, builder);
   json_builder_end_object (builder);
   add_id (builder, id);
   json_builder_end_object (builder);
@@ -186,7 +225,7 @@ static gboolean
 is_command (const char *command)
 {
   return g_str_equal (command, "query-ports") || g_str_equal (command, "query-status") ||
-         g_str_equal (command, "quit");
+         g_str_equal (command, "query-leases") || g_str_equal (command, "quit");
 }
 
 /* MEMBER of OBJECT if it is a string: a client may send anything. */
@@ -307,8 +346,8 @@ on_accept (int fd, GIOCondition condition, gpointer user_data)
 }
 
 NetControl *
-net_control_new (const char *path, const NetControlInfo *info, NetSwitch *sw, GSourceFunc quit,
-                 gpointer quit_data, GError **error)
+net_control_new (const char *path, const NetControlInfo *info, NetSwitch *sw, NetLeases *leases,
+                 GSourceFunc quit, gpointer quit_data, GError **error)
 {
   int fd = net_listen_unix (path, SOCK_STREAM, error);
   NetControl *self;
@@ -318,6 +357,7 @@ net_control_new (const char *path, const NetControlInfo *info, NetSwitch *sw, GS
   self = g_new0 (NetControl, 1);
   self->info = *info;
   self->sw = sw;
+  self->leases = leases;
   self->path = g_strdup (path);
   self->listen_fd = fd;
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);

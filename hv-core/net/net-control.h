@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 
+#include "net-leases.h"
 #include "net-switch.h"
 
 G_BEGIN_DECLS
@@ -18,10 +19,11 @@ typedef struct
 } NetControlInfo;
 
 /* Listens on PATH (mode 0600) in the default main context; QUIT runs
- * after a quit command's reply has been sent. INFO's strings must outlive
- * the server. */
+ * after a quit command's reply has been sent. INFO's strings, SW and
+ * LEASES must outlive the server. */
 NetControl *net_control_new (const char *path, const NetControlInfo *info, NetSwitch *sw,
-                             GSourceFunc quit, gpointer quit_data, GError **error);
+                             NetLeases *leases, GSourceFunc quit, gpointer quit_data,
+                             GError **error);
 void net_control_free (NetControl *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NetControl, net_control_free)

@@ -37,6 +37,8 @@ struct NetSwitch
   GPtrArray *ports; /* NetPort */
   GHashTable *macs; /* guint64 MAC -> MacEntry */
   guint next_port_id;
+  NetSwitchObserveFunc observe;
+  gpointer observe_data;
 };
 
 static void
@@ -78,6 +80,13 @@ net_switch_add_port (NetSwitch *self, const char *name, NetPortSendFunc send, gp
   port->user_data = user_data;
   g_ptr_array_add (self->ports, port);
   return port;
+}
+
+void
+net_switch_set_observer (NetSwitch *self, NetSwitchObserveFunc observe, gpointer user_data)
+{
+  self->observe = observe;
+  self->observe_data = user_data;
 }
 
 static gboolean
@@ -153,6 +162,8 @@ net_switch_input (NetSwitch *self, NetPort *from, const guint8 *frame, gsize len
     }
   from->stats.frames_in++;
   from->stats.bytes_in += len;
+  if (self->observe != NULL)
+    self->observe (from, frame, len, self->observe_data);
   learn (self, from, frame + NET_MAC_LEN, now);
   to = lookup (self, frame, now);
   if (to == from)

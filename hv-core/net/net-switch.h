@@ -36,6 +36,12 @@ NetPort *net_switch_add_port (NetSwitch *self, const char *name, NetPortSendFunc
                               gpointer user_data);
 void net_switch_remove_port (NetSwitch *self, NetPort *port);
 
+/* Shown every frame of a valid length that comes in on FROM, before it
+ * is forwarded (hv-net's address snooping). Must not change the switch. */
+typedef void (*NetSwitchObserveFunc) (NetPort *from, const guint8 *frame, gsize len,
+                                      gpointer user_data);
+void net_switch_set_observer (NetSwitch *self, NetSwitchObserveFunc observe, gpointer user_data);
+
 /* A frame that came in on FROM: learnt, then forwarded to the port its
  * destination was last seen on, or flooded to every other port. */
 void net_switch_input (NetSwitch *self, NetPort *from, const guint8 *frame, gsize len);

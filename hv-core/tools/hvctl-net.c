@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* hvctl net start and stop: running the networks the store defines, each
- * as an hv-net process (hv-core/docs/network.md). */
+/* hvctl net start, stop and leases: running the networks the store
+ * defines, each as an hv-net process (hv-core/docs/network.md). */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -67,4 +67,27 @@ hvctl_net_stop (int argc, char **argv, GError **error)
   return hv_network_stop (hv_store_get_runtime (store), info, HVCTL_NET_STOP_TIMEOUT_MS, error)
              ? 0
              : -1;
+}
+
+int
+hvctl_net_leases (int argc, char **argv, GError **error)
+{
+  g_autoptr (HvStore) store = hv_store_new ();
+  g_autoptr (GPtrArray) leases = NULL;
+  const char *name;
+  int status;
+
+  name = net_name (argc, argv, "hvctl net leases NAME", &status, error);
+  if (name == NULL)
+    return status;
+  leases = hv_network_query_leases (hv_store_get_runtime (store), name, NULL, error);
+  if (leases == NULL)
+    return -1;
+  for (guint i = 0; i < leases->len; i++)
+    {
+      HvNetworkLease *lease = g_ptr_array_index (leases, i);
+
+      g_print ("%-17s  %-15s  %s\n", lease->mac, lease->address, lease->source);
+    }
+  return 0;
 }

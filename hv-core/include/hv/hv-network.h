@@ -46,6 +46,23 @@ GPtrArray *hv_network_list (HvRuntime *runtime, GError **error);
 gboolean hv_network_stop (HvRuntime *runtime, const HvNetworkInfo *info, guint timeout_ms,
                           GError **error);
 
+/* One address a network has seen a guest use (its query-leases). */
+typedef struct
+{
+  char *mac;     /* "52:54:00:12:34:56" */
+  char *address; /* "10.0.2.15" */
+  char *source;  /* "dhcp": from a DHCP ACK; "arp": the guest said so in ARP */
+} HvNetworkLease;
+
+void hv_network_lease_free (HvNetworkLease *lease);
+
+/* The addresses running network NAME has seen its guests use
+ * (HvNetworkLease, sorted by MAC), blocking; HV_ERROR_NOT_FOUND if it does
+ * not run. */
+GPtrArray *hv_network_query_leases (HvRuntime *runtime, const char *name, GCancellable *cancellable,
+                                    GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HvNetworkInfo, hv_network_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HvNetworkLease, hv_network_lease_free)
 
 G_END_DECLS

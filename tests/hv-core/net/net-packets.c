@@ -149,20 +149,63 @@ pkt_icmp_echo (guint8 *buf, const guint8 *src_mac, const guint8 *dst_mac, guint3
   return off + 8 + 32;
 }
 
-gsize
-pkt_dhcp_discover (guint8 *buf, const guint8 *mac, guint32 xid)
+/* A BOOTP message of OP for MAC with OPTIONS (after the magic cookie,
+ * ending with 255) at BOOTP + 240. */
+static gsize
+bootp (guint8 *bootp, guint8 op, const guint8 *mac, guint32 xid, guint32 yiaddr,
+       const guint8 *options, gsize options_len)
 {
-  guint8 bootp[300] = { 0 };
-  static const guint8 options[] = { 99, 130, 83, 99, 53, 1, 1, 55, 3, 1, 3, 6, 255 };
+  static const guint8 cookie[] = { 99, 130, 83, 99 };
 
-  bootp[0] = 1; /* BOOTREQUEST */
+  memset (bootp, 0, 300);
+  bootp[0] = op;
   bootp[1] = 1; /* Ethernet */
   bootp[2] = 6;
   put32 (bootp + 4, xid);
   put16 (bootp + 10, 0x8000); /* answer by broadcast */
+  put32 (bootp + 16, yiaddr);
   memcpy (bootp + 28, mac, 6);
-  memcpy (bootp + 236, options, sizeof options);
-  return pkt_udp (buf, mac, pkt_broadcast, 0, 0xffffffff, 68, 67, bootp, sizeof bootp);
+  memcpy (bootp + 236, cookie, sizeof cookie);
+  g_assert_cmpuint (options_len, <=, 300 - 240);
+  memcpy (bootp + 240, options, options_len);
+  return 300;
+}
+
+gsize
+pkt_dhcp_discover (guint8 *buf, const guint8 *mac, guint32 xid)
+{
+  guint8 message[300];
+  static const guint8 options[] = { 53, 1, 1, 55, 3, 1, 3, 6, 255 };
+  gsize n = bootp (message, 1, mac, xid, 0, options, sizeof options);
+
+  return pkt_udp (buf, mac, pkt_broadcast, 0, 0xffffffff, 68, 67, message, n);
+}
+
+gsize
+pkt_dhcp_request (guint8 *buf, const guint8 *mac, guint32 xid, guint32 address, guint32 server)
+{
+  guint8 message[300];
+  guint8 options[] = { 53, 1, 3, 50, 4, 0, 0, 0, 0, 54, 4, 0, 0, 0, 0, 55, 3, 1, 3, 6, 255 };
+  gsize n;
+
+  put32 (options + 5, address);
+  put32 (options + 11, server);
+  n = bootp (message, 1, mac, xid, 0, options, sizeof options);
+  return pkt_udp (buf, mac, pkt_broadcast, 0, 0xffffffff, 68, 67, message, n);
+}
+
+gsize
+pkt_dhcp_reply (guint8 *buf, guint8 type, const guint8 *server_mac, guint32 server,
+                const guint8 *client_mac, guint32 xid, guint32 address)
+{
+  guint8 message[300];
+  guint8 options[] = { 53, 1, 0, 54, 4, 0, 0, 0, 0, 51, 4, 0, 0, 0x0e, 0x10, 255 };
+  gsize n;
+
+  options[2] = type;
+  put32 (options + 5, server);
+  n = bootp (message, 2, client_mac, xid, address, options, sizeof options);
+  return pkt_udp (buf, server_mac, pkt_broadcast, server, 0xffffffff, 67, 68, message, n);
 }
 
 gsize

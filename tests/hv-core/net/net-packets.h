@@ -22,6 +22,13 @@ gsize pkt_udp (guint8 *buf, const guint8 *src_mac, const guint8 *dst_mac, guint3
 gsize pkt_icmp_echo (guint8 *buf, const guint8 *src_mac, const guint8 *dst_mac, guint32 src_ip,
                      guint32 dst_ip, guint16 id, guint16 seq);
 gsize pkt_dhcp_discover (guint8 *buf, const guint8 *mac, guint32 xid);
+/* A REQUEST for ADDRESS, offered by SERVER. */
+gsize pkt_dhcp_request (guint8 *buf, const guint8 *mac, guint32 xid, guint32 address,
+                        guint32 server);
+/* A server's reply of TYPE (2: OFFER, 5: ACK) handing ADDRESS to
+ * CLIENT_MAC, broadcast. */
+gsize pkt_dhcp_reply (guint8 *buf, guint8 type, const guint8 *server_mac, guint32 server,
+                      const guint8 *client_mac, guint32 xid, guint32 address);
 gsize pkt_dns_query (guint8 *buf, guint16 id, const char *name);
 
 /* Readers: TRUE when FRAME is that packet; outputs may be NULL. */

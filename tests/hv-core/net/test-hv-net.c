@@ -648,6 +648,231 @@ test_switch_backend (Fixture *f, gconstpointer data)
   g_assert_cmpuint (stats.frames_in, >=, 1);
 }
 
+/* Leases. */
+
+/* query-leases' list. */
+static JsonArray *
+query_leases (Fixture *f, JsonNode **ret)
+{
+  *ret = control_call (f, "query-leases");
+  return json_object_get_array_member (json_node_get_object (*ret), "leases");
+}
+
+static void
+assert_lease (JsonArray *leases, guint i, const char *mac, const char *address, const char *source)
+{
+  JsonObject *lease = json_array_get_object_element (leases, i);
+
+  g_assert_cmpstr (json_object_get_string_member (lease, "mac"), ==, mac);
+  g_assert_cmpstr (json_object_get_string_member (lease, "address"), ==, address);
+  g_assert_cmpstr (json_object_get_string_member (lease, "source"), ==, source);
+  g_assert_cmpint (json_object_get_int_member (lease, "age"), >=, 0);
+  g_assert_cmpint (json_object_get_int_member (lease, "age"), <=, 5);
+}
+
+static char *
+ip_text (guint32 ip)
+{
+  return g_strdup_printf ("%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
+}
+
+static gboolean
+match_ack (const guint8 *frame, gsize len, gpointer data)
+{
+  DhcpMatch *m = data;
+
+  return pkt_is_dhcp (frame, len, m->xid, 5, &m->yiaddr);
+}
+
+static gboolean
+match_gateway_arp_reply (const guint8 *frame, gsize len, gpointer data)
+{
+  return pkt_is_arp_reply (frame, len, pkt_ip ("10.0.2.2"), NULL);
+}
+
+static void
+test_leases_dhcp (Fixture *f, gconstpointer data)
+{
+  guint8 frame[PKT_BUFFER];
+  DhcpMatch offer = { 0x1ea5e, 0 };
+  DhcpMatch acked = { 0x1ea5e, 0 };
+  g_autoptr (TestPort) port = NULL;
+  g_autoptr (JsonNode) ret = NULL;
+  g_autoptr (JsonNode) ret2 = NULL;
+  g_autoptr (GPtrArray) leases = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *address = NULL;
+  JsonArray *list;
+  HvNetworkLease *lease;
+
+  f->info = launch (f, "leases", HV_NETWORK_MODE_NAT, 0);
+  port = connect_port (f);
+  test_port_send (port, frame, pkt_dhcp_discover (frame, mac_a, offer.xid));
+  g_assert_true (test_port_wait (port, match_offer, &offer, TIMEOUT_MS, NULL, NULL));
+  assert_offer_in_range (offer.yiaddr);
+  /* An OFFER is no lease. */
+  list = query_leases (f, &ret);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+
+  test_port_send (port, frame,
+                  pkt_dhcp_request (frame, mac_a, acked.xid, offer.yiaddr, pkt_ip ("10.0.2.2")));
+  g_assert_true (test_port_wait (port, match_ack, &acked, TIMEOUT_MS, NULL, NULL));
+  g_assert_cmphex (acked.yiaddr, ==, offer.yiaddr);
+  /* The guest ARPs for its gateway, and another claims the gateway's
+   * address: the first keeps its DHCP lease, the claim and the router's
+   * reply teach nothing. The reply also says both ARPs were taken in. */
+  test_port_send (port, frame, pkt_arp_request (frame, mac_b, pkt_ip ("10.0.2.2"), 1));
+  test_port_send (port, frame, pkt_arp_request (frame, mac_a, offer.yiaddr, pkt_ip ("10.0.2.2")));
+  g_assert_true (test_port_wait (port, match_gateway_arp_reply, NULL, TIMEOUT_MS, NULL, NULL));
+
+  address = ip_text (offer.yiaddr);
+  list = query_leases (f, &ret2);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  assert_lease (list, 0, "52:54:00:00:00:0a", address, "dhcp");
+
+  /* The same through libhvcore. */
+  leases = hv_network_query_leases (f->runtime, "leases", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (leases->len, ==, 1);
+  lease = g_ptr_array_index (leases, 0);
+  g_assert_cmpstr (lease->mac, ==, "52:54:00:00:00:0a");
+  g_assert_cmpstr (lease->address, ==, address);
+  g_assert_cmpstr (lease->source, ==, "dhcp");
+  g_assert_null (hv_network_query_leases (f->runtime, "absent", NULL, &error));
+  g_assert_error (error, HV_ERROR, HV_ERROR_NOT_FOUND);
+}
+
+static void
+test_leases_arp (Fixture *f, gconstpointer data)
+{
+  guint8 frame[PKT_BUFFER];
+  g_autoptr (TestPort) a = NULL;
+  g_autoptr (TestPort) b = NULL;
+  g_autoptr (JsonNode) ret = NULL;
+  g_autoptr (GPtrArray) leases = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonArray *list;
+
+  f->info = launch (f, "lan", HV_NETWORK_MODE_ISOLATED, 0);
+  a = connect_port (f);
+  b = connect_port (f);
+  wait_for_ports (f, 2);
+  /* B's reply first: the list is by MAC, not by time. */
+  test_port_send (
+      b, frame,
+      pkt_arp_reply (frame, mac_b, pkt_ip ("192.168.7.2"), mac_a, pkt_ip ("192.168.7.1")));
+  g_assert_true (test_port_wait (a, match_source, (gpointer) mac_b, TIMEOUT_MS, NULL, NULL));
+  test_port_send (a, frame,
+                  pkt_arp_request (frame, mac_a, pkt_ip ("192.168.7.1"), pkt_ip ("192.168.7.2")));
+  g_assert_true (test_port_wait (b, match_source, (gpointer) mac_a, TIMEOUT_MS, NULL, NULL));
+
+  list = query_leases (f, &ret);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  assert_lease (list, 0, "52:54:00:00:00:0a", "192.168.7.1", "arp");
+  assert_lease (list, 1, "52:54:00:00:00:0b", "192.168.7.2", "arp");
+
+  leases = hv_network_query_leases (f->runtime, "lan", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (leases->len, ==, 2);
+  g_assert_cmpstr (((HvNetworkLease *) leases->pdata[1])->address, ==, "192.168.7.2");
+  g_assert_cmpstr (((HvNetworkLease *) leases->pdata[1])->source, ==, "arp");
+}
+
+/* Truncated and lying DHCP ACKs and ARPs from a guest: hv-net lives,
+ * and learns nothing until a whole one comes. */
+static void
+test_leases_malformed (Fixture *f, gconstpointer data)
+{
+  static const guint8 server_mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x5e };
+  static const guint8 marker_mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0xee };
+  guint8 ack[PKT_BUFFER];
+  guint8 arp[PKT_BUFFER];
+  guint8 frame[PKT_BUFFER];
+  gsize ack_len = pkt_dhcp_reply (ack, 5, server_mac, pkt_ip ("192.168.7.254"), mac_a, 3,
+                                  pkt_ip ("192.168.7.50"));
+  gsize arp_len = pkt_arp_request (arp, mac_b, pkt_ip ("192.168.7.2"), pkt_ip ("192.168.7.1"));
+  g_autoptr (TestPort) a = NULL;
+  g_autoptr (TestPort) b = NULL;
+  g_autoptr (JsonNode) ret = NULL;
+  g_autoptr (JsonNode) ret2 = NULL;
+  JsonArray *list;
+
+  f->info = launch (f, "junk", HV_NETWORK_MODE_ISOLATED, 0);
+  a = connect_port (f);
+  b = connect_port (f);
+  wait_for_ports (f, 2);
+  for (gsize len = 14; len < ack_len; len++)
+    test_port_send (a, ack, len);
+  for (gsize len = 14; len < arp_len; len++)
+    test_port_send (a, arp, len);
+  /* Lengths that lie: IPv4 and UDP longer than the frame, an option
+   * running past the message, ARP with 8-byte hardware addresses. */
+  memcpy (frame, ack, ack_len);
+  frame[14 + 2] = 0xff;
+  test_port_send (a, frame, ack_len);
+  memcpy (frame, ack, ack_len);
+  frame[34 + 4] = 0xff;
+  test_port_send (a, frame, ack_len);
+  memcpy (frame, ack, ack_len);
+  frame[42 + 241] = 0xff;
+  test_port_send (a, frame, ack_len);
+  memcpy (frame, arp, arp_len);
+  frame[14 + 4] = 8;
+  test_port_send (a, frame, arp_len);
+  send_garbage (a);
+  /* A last frame reaching B says all of A's went through. */
+  test_port_send (a, frame,
+                  pkt_icmp_echo (frame, marker_mac, pkt_broadcast, pkt_ip ("192.168.7.9"),
+                                 pkt_ip ("192.168.7.255"), 1, 1));
+  g_assert_true (test_port_wait (b, match_source, (gpointer) marker_mac, TIMEOUT_MS, NULL, NULL));
+  g_assert_true (kill (hv_network_info_get_pid (f->info), 0) == 0);
+  list = query_leases (f, &ret);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+
+  /* Whole, the same frames teach: a DHCP server on the LAN, and ARP. */
+  test_port_send (a, ack, ack_len);
+  test_port_send (a, arp, arp_len);
+  g_assert_true (test_port_wait (b, match_source, (gpointer) mac_b, TIMEOUT_MS, NULL, NULL));
+  list = query_leases (f, &ret2);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  assert_lease (list, 0, "52:54:00:00:00:0a", "192.168.7.50", "dhcp");
+  assert_lease (list, 1, "52:54:00:00:00:0b", "192.168.7.2", "arp");
+}
+
+/* A guest inventing MACs fills the table to its bound (1024, net-leases.h),
+ * no further, and the reply to query-leases still comes whole. */
+static void
+test_leases_full (Fixture *f, gconstpointer data)
+{
+  const guint max = 1024;
+  guint8 frame[PKT_BUFFER];
+  g_autoptr (TestPort) a = NULL;
+  g_autoptr (GPtrArray) leases = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+  guint n = 0;
+
+  f->info = launch (f, "full", HV_NETWORK_MODE_ISOLATED, 0);
+  a = connect_port (f);
+  for (guint i = 0; i < max + 100; i++)
+    {
+      guint8 mac[6] = { 0x52, 0x54, 0x01, 0, i >> 8, i };
+
+      test_port_send (a, frame, pkt_arp_request (frame, mac, pkt_ip ("10.9.0.1") + i, 1));
+    }
+  while (n < max && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr (JsonNode) ret = NULL;
+
+      n = json_array_get_length (query_leases (f, &ret));
+      g_usleep (10000);
+    }
+  g_assert_cmpuint (n, ==, max);
+  leases = hv_network_query_leases (f->runtime, "full", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (leases->len, ==, max);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -675,6 +900,14 @@ main (int argc, char **argv)
   g_test_add ("/hv-net/control/bad-lines", Fixture, NULL, fixture_set_up, test_bad_lines,
               fixture_tear_down);
   g_test_add ("/hv-net/launch/name-in-use", Fixture, NULL, fixture_set_up, test_name_in_use,
+              fixture_tear_down);
+  g_test_add ("/hv-net/leases/dhcp", Fixture, NULL, fixture_set_up, test_leases_dhcp,
+              fixture_tear_down);
+  g_test_add ("/hv-net/leases/arp", Fixture, NULL, fixture_set_up, test_leases_arp,
+              fixture_tear_down);
+  g_test_add ("/hv-net/leases/malformed", Fixture, NULL, fixture_set_up, test_leases_malformed,
+              fixture_tear_down);
+  g_test_add ("/hv-net/leases/full", Fixture, NULL, fixture_set_up, test_leases_full,
               fixture_tear_down);
   g_test_add ("/hv-net/backend/switch", Fixture, NULL, fixture_set_up, test_switch_backend,
               fixture_tear_down);
