@@ -34,6 +34,8 @@ gboolean _hv_key_reader_uint (const HvKeyReader *reader, const char *group, cons
 gboolean _hv_key_reader_boolean (const HvKeyReader *reader, const char *group, const char *key,
                                  gboolean *out, GError **error);
 
+/* FILENAME's text; HV_ERROR_NOT_FOUND where it does not exist. */
+char *_hv_read_file (const char *filename, GError **error);
 /* Writes DATA to FILENAME atomically with mode 0600. */
 gboolean _hv_write_file (const char *filename, const char *data, GError **error);
 

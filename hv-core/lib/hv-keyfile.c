@@ -207,6 +207,21 @@ _hv_key_reader_boolean (const HvKeyReader *reader, const char *group, const char
   return FALSE;
 }
 
+char *
+_hv_read_file (const char *filename, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  char *data = NULL;
+
+  if (g_file_get_contents (filename, &data, NULL, &local_error))
+    return data;
+  g_set_error (error, HV_ERROR,
+               g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? HV_ERROR_NOT_FOUND
+                                                                               : HV_ERROR_FAILED,
+               _ ("Could not read %s: %s"), filename, local_error->message);
+  return NULL;
+}
+
 gboolean
 _hv_write_file (const char *filename, const char *data, GError **error)
 {

@@ -481,19 +481,12 @@ hv_machine_config_load_file (const char *filename, GError **error)
 {
   g_autofree char *data = NULL;
   g_autofree char *directory = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (filename != NULL, NULL);
 
-  if (!g_file_get_contents (filename, &data, NULL, &local_error))
-    {
-      g_set_error (error, HV_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                       ? HV_ERROR_NOT_FOUND
-                       : HV_ERROR_FAILED,
-                   _ ("Could not read %s: %s"), filename, local_error->message);
-      return NULL;
-    }
+  data = _hv_read_file (filename, error);
+  if (data == NULL)
+    return NULL;
   directory = g_path_get_dirname (filename);
   return hv_machine_config_load_data (data, filename, directory, error);
 }

@@ -279,17 +279,10 @@ hv_network_config_load_file (const char *filename, GError **error)
   g_autoptr (HvNetworkConfig) config = hv_network_config_new (NULL, HV_NETWORK_MODE_NAT);
   g_auto (HvKeyReader) reader = { 0 };
   g_autofree char *data = NULL;
-  g_autoptr (GError) local_error = NULL;
 
-  if (!g_file_get_contents (filename, &data, NULL, &local_error))
-    {
-      g_set_error (error, HV_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                       ? HV_ERROR_NOT_FOUND
-                       : HV_ERROR_FAILED,
-                   _ ("Could not read %s: %s"), filename, local_error->message);
-      return NULL;
-    }
+  data = _hv_read_file (filename, error);
+  if (data == NULL)
+    return NULL;
   if (!_hv_key_reader_init (&reader, data, filename, error) ||
       !read_network (&reader, config, error))
     return NULL;

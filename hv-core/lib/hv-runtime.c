@@ -501,3 +501,29 @@ hv_runtime_kill_guest (HvRuntime *self, const HvGuestInfo *info, GError **error)
     }
   return hv_runtime_wait_for_exit (self, info, 5000, error);
 }
+
+gboolean
+hv_runtime_force_off (HvRuntime *self, const HvGuestInfo *info, guint timeout_ms, GError **error)
+{
+  /* The sync client calls run a loop of the thread-default context: a
+   * context of this call's own keeps a caller's main loop out of it. */
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (HvClient) client = NULL;
+  g_autoptr (JsonObject) reply = NULL;
+
+  g_return_val_if_fail (HV_IS_RUNTIME (self), FALSE);
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  g_main_context_push_thread_default (context);
+  client = hv_client_new_for_guest_sync (info, NULL, NULL);
+  if (client != NULL)
+    {
+      hv_client_set_timeout (client, timeout_ms);
+      reply = hv_client_execute_sync (client, "quit", NULL, NULL, NULL);
+      g_clear_object (&client);
+    }
+  g_main_context_pop_thread_default (context);
+  if (reply != NULL && hv_runtime_wait_for_exit (self, info, timeout_ms, NULL))
+    return TRUE;
+  return hv_runtime_kill_guest (self, info, error);
+}

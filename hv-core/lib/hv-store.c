@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hv-disk.h"
 #include "hv-error.h"
 #include "hv-keyfile-private.h"
 #include "hv-network.h"
@@ -332,40 +333,6 @@ check_networks (HvStore *self, const HvMachineConfig *config, GError **error)
   return TRUE;
 }
 
-/* A new sparse image: a temporary file made SIZE long, then linked under
- * PATH, which fails rather than replace a file that is there. */
-static gboolean
-create_image (const char *path, guint64 size, GError **error)
-{
-  g_autofree char *temporary = g_strconcat (path, ".XXXXXX", NULL);
-  int fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0600);
-  int saved_errno;
-  gboolean linked;
-
-  if (fd < 0)
-    return set_io_error (error, errno, _ ("Could not create the disk image %s: %s"), path);
-  if (ftruncate (fd, size) < 0 || fsync (fd) < 0)
-    {
-      saved_errno = errno;
-      close (fd);
-      g_unlink (temporary);
-      return set_io_error (error, saved_errno, _ ("Could not create the disk image %s: %s"), path);
-    }
-  close (fd);
-  linked = link (temporary, path) == 0;
-  saved_errno = errno;
-  g_unlink (temporary);
-  if (linked)
-    return TRUE;
-  if (saved_errno == EEXIST)
-    {
-      g_set_error (error, HV_ERROR, HV_ERROR_INVALID_ARGUMENT,
-                   _ ("The disk image %s exists already: Hangar does not overwrite it"), path);
-      return FALSE;
-    }
-  return set_io_error (error, saved_errno, _ ("Could not create the disk image %s: %s"), path);
-}
-
 /* New images get diskN.img in the machine's directory; relative paths are
  * relative to it. Existing images must be there. */
 static gboolean
@@ -406,7 +373,7 @@ create_images (const HvMachineConfig *config, GPtrArray *created, GCancellable *
         continue;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (!create_image (disk->path, disk->size_bytes, error))
+      if (!hv_disk_create (disk->path, disk->size_bytes, error))
         return FALSE;
       g_ptr_array_add (created, g_strdup (disk->path));
     }
@@ -1029,4 +996,25 @@ hv_store_launch_options (const HvMachineConfig *config)
   options->disks = disk_specs (config);
   options->nics = direct_nic_specs (config);
   return options;
+}
+
+HvLaunchOptions *
+hv_store_prepare_start (HvStore *self, const char *name, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (HvMachineConfig) config = hv_store_load_machine (self, name, error);
+  g_autoptr (HvLaunchOptions) options = NULL;
+
+  if (config == NULL)
+    return NULL;
+  if (config->kernel == NULL)
+    {
+      g_set_error (error, HV_ERROR, HV_ERROR_INVALID_ARGUMENT,
+                   _ ("“%s” has no kernel to boot: hv-vmm boots Linux kernels only, for now"),
+                   name);
+      return NULL;
+    }
+  options = hv_store_launch_options (config);
+  if (!hv_store_connect_networks (self, config, options, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&options);
 }

@@ -15,11 +15,10 @@ static const GOptionEntry help_entries[] = {
   { NULL },
 };
 
-/* As hvctl.c's parse_options (): help is printed here, never by GOption,
- * which would exit () inside the parser. FALSE with *STATUS when done. */
-static gboolean
-parse_options (const char *command, const char *parameters, const char *summary,
-               const GOptionEntry *entries, int *argc, char ***argv, int *status, GError **error)
+gboolean
+hvctl_parse_options (const char *command, const char *parameters, const char *summary,
+                     const GOptionEntry *entries, int *argc, char ***argv, int *status,
+                     GError **error)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (parameters);
   g_autofree char *prgname = g_strdup_printf ("hvctl %s", command);
@@ -48,8 +47,8 @@ parse_options (const char *command, const char *parameters, const char *summary,
   return TRUE;
 }
 
-static const char *
-one_name (int argc, char **argv, const char *usage, GError **error)
+const char *
+hvctl_one_name (int argc, char **argv, const char *usage, GError **error)
 {
   if (argc == 2)
     return argv[1];
@@ -58,8 +57,8 @@ one_name (int argc, char **argv, const char *usage, GError **error)
   return NULL;
 }
 
-static gboolean
-no_arguments (int argc, char **argv, GError **error)
+gboolean
+hvctl_no_arguments (int argc, char **argv, GError **error)
 {
   if (argc <= 1)
     return TRUE;
@@ -283,9 +282,9 @@ hvctl_cmd_create (int argc, char **argv, GError **error)
   g_autoptr (HvMachineConfig) config = NULL;
   int status = -1;
 
-  if (!parse_options ("create", "--name NAME", _ ("Define a new machine."), create_entries, &argc,
-                      &argv, &status, error) ||
-      !no_arguments (argc, argv, error))
+  if (!hvctl_parse_options ("create", "--name NAME", _ ("Define a new machine."), create_entries,
+                            &argc, &argv, &status, error) ||
+      !hvctl_no_arguments (argc, argv, error))
     return status;
   config = create_config (error);
   if (config == NULL || !hv_store_create_machine (store, config, NULL, error))
@@ -312,28 +311,17 @@ int
 hvctl_cmd_start (int argc, char **argv, GError **error)
 {
   g_autoptr (HvStore) store = hv_store_new ();
-  g_autoptr (HvMachineConfig) config = NULL;
   g_autoptr (HvLaunchOptions) options = NULL;
   g_autoptr (HvGuestInfo) info = NULL;
   const char *name;
   int status = -1;
 
-  if (!parse_options ("start", "NAME", _ ("Start a defined machine in the background."),
-                      start_entries, &argc, &argv, &status, error) ||
-      (name = one_name (argc, argv, "hvctl start NAME", error)) == NULL)
+  if (!hvctl_parse_options ("start", "NAME", _ ("Start a defined machine in the background."),
+                            start_entries, &argc, &argv, &status, error) ||
+      (name = hvctl_one_name (argc, argv, "hvctl start NAME", error)) == NULL)
     return status;
-  config = hv_store_load_machine (store, name, error);
-  if (config == NULL)
-    return -1;
-  if (config->kernel == NULL)
-    {
-      g_set_error (error, HV_ERROR, HV_ERROR_INVALID_ARGUMENT,
-                   _ ("“%s” has no kernel to boot: hv-vmm boots Linux kernels only, for now"),
-                   name);
-      return -1;
-    }
-  options = hv_store_launch_options (config);
-  if (!hv_store_connect_networks (store, config, options, NULL, error))
+  options = hv_store_prepare_start (store, name, NULL, error);
+  if (options == NULL)
     return -1;
   options->console_log = g_strdup (start_console_log);
   options->vmm_log = g_strdup (start_log);
@@ -381,9 +369,9 @@ hvctl_cmd_list (int argc, char **argv, GError **error)
   g_auto (GStrv) names = NULL;
   int status = -1;
 
-  if (!parse_options ("list", "", _ ("List the defined machines and whether they run."), NULL,
-                      &argc, &argv, &status, error) ||
-      !no_arguments (argc, argv, error))
+  if (!hvctl_parse_options ("list", "", _ ("List the defined machines and whether they run."), NULL,
+                            &argc, &argv, &status, error) ||
+      !hvctl_no_arguments (argc, argv, error))
     return status;
   names = hv_store_list_machines (store, error);
   if (names == NULL)
@@ -415,9 +403,9 @@ hvctl_cmd_rm (int argc, char **argv, GError **error)
   const char *name;
   int status = -1;
 
-  if (!parse_options ("rm", "NAME", _ ("Delete a machine that is not running."), rm_entries, &argc,
-                      &argv, &status, error) ||
-      (name = one_name (argc, argv, "hvctl rm NAME [--disks]", error)) == NULL)
+  if (!hvctl_parse_options ("rm", "NAME", _ ("Delete a machine that is not running."), rm_entries,
+                            &argc, &argv, &status, error) ||
+      (name = hvctl_one_name (argc, argv, "hvctl rm NAME [--disks]", error)) == NULL)
     return status;
   return hv_store_delete_machine (store, name, rm_disks, error) ? 0 : -1;
 }
@@ -444,9 +432,10 @@ net_create (int argc, char **argv, GError **error)
   const char *name;
   int status = -1;
 
-  if (!parse_options ("net create", "NAME", _ ("Define a virtual network."), net_create_entries,
-                      &argc, &argv, &status, error) ||
-      (name = one_name (argc, argv, "hvctl net create NAME [--mode nat|isolated]", error)) == NULL)
+  if (!hvctl_parse_options ("net create", "NAME", _ ("Define a virtual network."),
+                            net_create_entries, &argc, &argv, &status, error) ||
+      (name = hvctl_one_name (argc, argv, "hvctl net create NAME [--mode nat|isolated]", error)) ==
+          NULL)
     return status;
   if (net_mode != NULL && !hv_network_mode_from_string (net_mode, &mode))
     {
@@ -469,9 +458,9 @@ net_list (int argc, char **argv, GError **error)
   g_auto (GStrv) names = NULL;
   int status = -1;
 
-  if (!parse_options ("net list", "", _ ("List the virtual networks."), NULL, &argc, &argv, &status,
-                      error) ||
-      !no_arguments (argc, argv, error))
+  if (!hvctl_parse_options ("net list", "", _ ("List the virtual networks."), NULL, &argc, &argv,
+                            &status, error) ||
+      !hvctl_no_arguments (argc, argv, error))
     return status;
   names = hv_store_list_networks (store, error);
   if (names == NULL)
@@ -498,9 +487,9 @@ net_rm (int argc, char **argv, GError **error)
   const char *name;
   int status = -1;
 
-  if (!parse_options ("net rm", "NAME", _ ("Delete a virtual network no machine uses."), NULL,
-                      &argc, &argv, &status, error) ||
-      (name = one_name (argc, argv, "hvctl net rm NAME", error)) == NULL)
+  if (!hvctl_parse_options ("net rm", "NAME", _ ("Delete a virtual network no machine uses."), NULL,
+                            &argc, &argv, &status, error) ||
+      (name = hvctl_one_name (argc, argv, "hvctl net rm NAME", error)) == NULL)
     return status;
   return hv_store_delete_network (store, name, error) ? 0 : -1;
 }
@@ -518,21 +507,25 @@ hvctl_cmd_net (int argc, char **argv, GError **error)
     return hvctl_net_start (argc - 1, argv + 1, error);
   if (argc >= 2 && g_str_equal (argv[1], "stop"))
     return hvctl_net_stop (argc - 1, argv + 1, error);
+  if (argc >= 2 && g_str_equal (argv[1], "leases"))
+    return hvctl_net_leases (argc - 1, argv + 1, error);
   if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
       g_print ("%s\n", _ ("Usage: hvctl net create NAME [--mode nat|isolated] [--subnet CIDR]\n"
                           "       hvctl net list\n"
                           "       hvctl net rm NAME\n"
                           "       hvctl net start NAME\n"
-                          "       hvctl net stop NAME"));
+                          "       hvctl net stop NAME\n"
+                          "       hvctl net leases NAME"));
       return 0;
     }
   if (argc < 2)
     g_set_error_literal (error, HV_ERROR, HV_ERROR_INVALID_ARGUMENT,
-                         _ ("Give a command: hvctl net create, list, rm, start or stop"));
+                         _ ("Give a command: hvctl net create, list, rm, start, stop or leases"));
   else
     g_set_error (error, HV_ERROR, HV_ERROR_INVALID_ARGUMENT,
-                 _ ("Unknown “hvctl net” command “%s”: use create, list, rm, start or stop"),
+                 _ ("Unknown “hvctl net” command “%s”: use create, list, rm, start, stop or "
+                    "leases"),
                  argv[1]);
   return -1;
 }

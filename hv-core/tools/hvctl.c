@@ -436,8 +436,6 @@ cmd_kill (int argc, char **argv, GError **error)
 {
   g_autoptr (HvRuntime) runtime = hv_runtime_new ();
   g_autoptr (HvGuestInfo) info = NULL;
-  g_autoptr (HvClient) client = NULL;
-  g_autoptr (JsonObject) result = NULL;
   const char *name;
   int status;
 
@@ -448,15 +446,7 @@ cmd_kill (int argc, char **argv, GError **error)
   info = hv_runtime_lookup_guest (runtime, name, NULL, error);
   if (info == NULL)
     return -1;
-  client = hv_client_new_for_guest_sync (info, NULL, NULL);
-  if (client != NULL)
-    {
-      hv_client_set_timeout (client, KILL_ANSWER_TIMEOUT_MS);
-      result = hv_client_execute_sync (client, "quit", NULL, NULL, NULL);
-    }
-  if (result != NULL && hv_runtime_wait_for_exit (runtime, info, KILL_ANSWER_TIMEOUT_MS, NULL))
-    return 0;
-  return hv_runtime_kill_guest (runtime, info, error) ? 0 : -1;
+  return hv_runtime_force_off (runtime, info, KILL_ANSWER_TIMEOUT_MS, error) ? 0 : -1;
 }
 
 static int
@@ -500,8 +490,11 @@ static const Command commands[] = {
   { "list", "", N_ ("List the defined machines and whether they run."), hvctl_cmd_list },
   { "rm", N_ ("NAME"), N_ ("Delete a defined machine (--disks: its disk images too)."),
     hvctl_cmd_rm },
-  { "net", N_ ("create|list|rm|start|stop"),
-    N_ ("Define, list, delete, start and stop virtual networks."), hvctl_cmd_net },
+  { "net", N_ ("create|list|rm|start|stop|leases"),
+    N_ ("Define, list, delete, start and stop virtual networks; show their guests' addresses."),
+    hvctl_cmd_net },
+  { "lab", N_ ("create|list|show|start|stop|reset|rm|export|import"),
+    N_ ("Labs: copies of a template machine on a network of their own."), hvctl_cmd_lab },
 };
 
 static const Command *

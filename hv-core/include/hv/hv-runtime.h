@@ -54,5 +54,10 @@ gboolean hv_runtime_wait_for_exit (HvRuntime *self, const HvGuestInfo *info, gui
                                    GError **error);
 /* Kills INFO's hv-vmm with SIGKILL (the guest is lost) and cleans up. */
 gboolean hv_runtime_kill_guest (HvRuntime *self, const HvGuestInfo *info, GError **error);
+/* Ends INFO's guest at once: asks its hv-vmm to quit, and kills it when it
+ * does not answer, or has not gone, within TIMEOUT_MS. Blocks; safe in any
+ * thread. */
+gboolean hv_runtime_force_off (HvRuntime *self, const HvGuestInfo *info, guint timeout_ms,
+                               GError **error);
 
 G_END_DECLS

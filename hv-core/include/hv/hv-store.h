@@ -76,4 +76,10 @@ gboolean hv_store_connect_networks (HvStore *self, const HvMachineConfig *config
                                     HvLaunchOptions *options, GCancellable *cancellable,
                                     GError **error);
 
+/* Everything hv_runtime_launch () needs to start the defined machine NAME:
+ * hv_store_launch_options () and hv_store_connect_networks () in one.
+ * Refuses a machine without a kernel to boot. */
+HvLaunchOptions *hv_store_prepare_start (HvStore *self, const char *name, GCancellable *cancellable,
+                                         GError **error);
+
 G_END_DECLS

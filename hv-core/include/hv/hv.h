@@ -14,4 +14,5 @@
 #include "hv-network-config.h"
 #include "hv-network.h"
 #include "hv-store.h"
+#include "hv-lab.h"
 #undef HV_INSIDE

@@ -457,29 +457,13 @@ execute (HangarEmbeddedMachine *self, const char *command, GTask *task)
                      task);
 }
 
-/* quit, and SIGKILL when hv-vmm does not answer or does not go. Its own
- * client on its own context: the sync calls must not run the main loop. */
 static void
 force_off_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   Job *job = task_data;
-  HvRuntime *runtime = hv_store_get_runtime (job->store);
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (HvClient) client = NULL;
-  g_autoptr (JsonObject) reply = NULL;
   GError *error = NULL;
 
-  g_main_context_push_thread_default (context);
-  client = hv_client_new_for_guest_sync (job->guest, NULL, NULL);
-  if (client != NULL)
-    {
-      hv_client_set_timeout (client, QUIT_TIMEOUT_MS);
-      reply = hv_client_execute_sync (client, "quit", NULL, NULL, NULL);
-      g_clear_object (&client);
-    }
-  g_main_context_pop_thread_default (context);
-  if ((reply != NULL && hv_runtime_wait_for_exit (runtime, job->guest, QUIT_TIMEOUT_MS, NULL)) ||
-      hv_runtime_kill_guest (runtime, job->guest, &error))
+  if (hv_runtime_force_off (hv_store_get_runtime (job->store), job->guest, QUIT_TIMEOUT_MS, &error))
     return_scan (task, job->store, job->name);
   else
     g_task_return_error (task, error);
