@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE /* copy_file_range () */
 #include "config.h"
 
 #include <errno.h>
@@ -97,6 +98,8 @@ typedef struct
   GCancellable *cancellable;
   HvDiskCopyProgress progress;
   gpointer user_data;
+  gboolean use_copy_file_range;
+  char *buffer; /* for pread () and pwrite () */
 } DiskCopy;
 
 static gboolean
@@ -116,21 +119,45 @@ disk_copy_report (DiskCopy *copy)
     copy->progress (copy->done, copy->size, copy->user_data);
 }
 
+/* Copies up to LENGTH bytes at OFFSET; returns how many, or -1 and errno.
+ * copy_file_range () copies inside the kernel, with no buffer here (and
+ * shares blocks or copies on the server where the file system can);
+ * pread () and pwrite () where it is not supported. */
+static ssize_t
+disk_copy_chunk (DiskCopy *copy, off_t offset, size_t length)
+{
+  ssize_t n;
+
+  if (copy->use_copy_file_range)
+    {
+      loff_t in_offset = offset, out_offset = offset;
+
+      n = copy_file_range (copy->in, &in_offset, copy->out, &out_offset, length, 0);
+      if (n >= 0 || (errno != ENOSYS && errno != EXDEV && errno != EINVAL && errno != EOPNOTSUPP))
+        return n;
+      copy->use_copy_file_range = FALSE;
+    }
+  if (copy->buffer == NULL)
+    copy->buffer = g_malloc (HV_DISK_COPY_CHUNK);
+  n = pread (copy->in, copy->buffer, length, offset);
+  if (n > 0 && pwrite (copy->out, copy->buffer, n, offset) != n)
+    return -1;
+  return n;
+}
+
 /* Copies [OFFSET, OFFSET+LENGTH): one data extent of the source. */
 static gboolean
 disk_copy_range (DiskCopy *copy, off_t offset, off_t length, GError **error)
 {
-  g_autofree char *buffer = g_malloc (HV_DISK_COPY_CHUNK);
-
   while (length > 0)
     {
-      ssize_t n = pread (copy->in, buffer, MIN (length, HV_DISK_COPY_CHUNK), offset);
+      ssize_t n = disk_copy_chunk (copy, offset, MIN (length, HV_DISK_COPY_CHUNK));
 
       if (n < 0 && errno == EINTR)
         continue;
       if (n == 0)
         errno = EIO; /* the source shrank under us */
-      if (n <= 0 || pwrite (copy->out, buffer, n, offset) != n)
+      if (n <= 0)
         return disk_copy_fail (copy, error);
       offset += n;
       length -= n;
@@ -175,9 +202,11 @@ disk_copy_to_temp (const char *source, const char *dest, GCancellable *cancellab
   g_autofree char *dir = g_path_get_dirname (dest);
   g_autofree char *base = g_path_get_basename (dest);
   g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  DiskCopy copy = {
-    .dest = dest, .cancellable = cancellable, .progress = progress, .user_data = user_data
-  };
+  DiskCopy copy = { .dest = dest,
+                    .cancellable = cancellable,
+                    .progress = progress,
+                    .user_data = user_data,
+                    .use_copy_file_range = TRUE };
   struct stat st;
   gboolean ok;
 
@@ -210,6 +239,7 @@ disk_copy_to_temp (const char *source, const char *dest, GCancellable *cancellab
   /* Sharing blocks (a reflink) costs no time and no space where the file
    * system can; elsewhere only the data is copied. */
   ok = ioctl (copy.out, FICLONE, copy.in) == 0 || disk_copy_data (&copy, error);
+  g_free (copy.buffer);
   close (copy.in);
   if (close (copy.out) < 0 && ok)
     ok = disk_copy_fail (&copy, error);
