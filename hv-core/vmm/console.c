@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
-#include <gio/gunixsocketaddress.h>
 #include <glib/gi18n-lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,7 +40,7 @@ typedef struct
   gboolean closed;
   gboolean lossy; /* it lost output already: say so once */
   ConsoleServer *server;
-  GSocket *socket;
+  int fd;
   GSource *in_source;
   GSource *out_source;
   GByteArray *out_buf;
@@ -52,7 +51,7 @@ struct console_server
   Vmm *vmm;
   char *path;
   int log_fd; /* -1: no log */
-  GSocket *listener;
+  int listener;
   GSource *accept_source;
   GPtrArray *clients;          /* ConsoleClient, one reference each */
   ConsoleClient *writer;       /* the client holding the input, or NULL */
@@ -82,7 +81,8 @@ client_unref (ConsoleClient *client)
   if (--client->ref_count > 0)
     return;
   g_assert (client->in_source == NULL && client->out_source == NULL);
-  g_clear_object (&client->socket);
+  if (client->fd >= 0)
+    close (client->fd);
   g_byte_array_unref (client->out_buf);
   g_free (client);
 }
@@ -101,7 +101,7 @@ clear_source (GSource **source)
 static gboolean client_flush (ConsoleClient *client);
 
 static gboolean
-on_client_writable (GSocket *socket, GIOCondition condition, gpointer user_data)
+on_client_writable (int fd, GIOCondition condition, gpointer user_data)
 {
   client_flush (user_data);
   return G_SOURCE_CONTINUE;
@@ -114,11 +114,9 @@ client_flush (ConsoleClient *client)
 {
   while (client->out_buf->len > 0)
     {
-      g_autoptr (GError) error = NULL;
-      gssize sent = g_socket_send (client->socket, (const char *) client->out_buf->data,
-                                   client->out_buf->len, NULL, &error);
+      gssize sent = unix_socket_send (client->fd, client->out_buf->data, client->out_buf->len);
 
-      if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+      if (sent < 0 && errno == EAGAIN)
         break;
       if (sent < 0)
         {
@@ -134,9 +132,7 @@ client_flush (ConsoleClient *client)
     }
   else if (client->out_source == NULL)
     {
-      client->out_source = g_socket_create_source (client->socket, G_IO_OUT, NULL);
-      g_source_set_callback (client->out_source, G_SOURCE_FUNC (on_client_writable), client, NULL);
-      g_source_attach (client->out_source, NULL);
+      client->out_source = unix_fd_watch (client->fd, G_IO_OUT, on_client_writable, client);
     }
   return TRUE;
 }
@@ -251,16 +247,15 @@ console_server_output (ConsoleServer *server, const uint8_t *bytes, size_t len)
 }
 
 static gboolean
-on_client_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
+on_client_readable (int fd, GIOCondition condition, gpointer user_data)
 {
   g_autoptr (ConsoleClient) client = client_ref (user_data);
   ConsoleServer *server = client->server;
-  g_autoptr (GError) error = NULL;
   guint8 buf[4096];
   gssize n;
 
-  n = g_socket_receive (socket, (char *) buf, sizeof buf, NULL, &error);
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+  n = unix_socket_recv (fd, buf, sizeof buf);
+  if (n < 0 && errno == EAGAIN)
     return G_SOURCE_CONTINUE;
   if (n <= 0)
     {
@@ -291,25 +286,23 @@ client_close (ConsoleClient *client)
     server->writer = NULL;
   clear_source (&client->in_source);
   clear_source (&client->out_source);
-  g_socket_close (client->socket, NULL);
+  close (client->fd);
+  client->fd = -1;
   g_ptr_array_remove (server->clients, client);
 }
 
 static void
-server_add_client (ConsoleServer *server, GSocket *socket)
+server_add_client (ConsoleServer *server, int fd)
 {
   ConsoleClient *client = g_new0 (ConsoleClient, 1);
 
   client->ref_count = 1;
   client->server = server;
-  client->socket = socket;
+  client->fd = fd;
   client->out_buf = g_byte_array_new ();
-  g_socket_set_blocking (socket, FALSE);
   g_ptr_array_add (server->clients, client);
 
-  client->in_source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (client->in_source, G_SOURCE_FUNC (on_client_readable), client, NULL);
-  g_source_attach (client->in_source, NULL);
+  client->in_source = unix_fd_watch (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_client_readable, client);
 
   if (server->early != NULL)
     {
@@ -323,21 +316,20 @@ server_accept_pending (ConsoleServer *server)
 {
   for (;;)
     {
-      g_autoptr (GError) error = NULL;
-      GSocket *socket = g_socket_accept (server->listener, NULL, &error);
+      int fd = unix_listener_accept (server->listener);
 
-      if (socket == NULL)
+      if (fd < 0)
         {
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            g_warning ("console: accept failed: %s", error->message);
+          if (errno != EAGAIN)
+            g_warning ("console: accept failed: %s", g_strerror (errno));
           return;
         }
-      server_add_client (server, socket);
+      server_add_client (server, fd);
     }
 }
 
 static gboolean
-on_listener_readable (GSocket *listener, GIOCondition condition, gpointer user_data)
+on_listener_readable (int listener, GIOCondition condition, gpointer user_data)
 {
   server_accept_pending (user_data);
   return G_SOURCE_CONTINUE;
@@ -361,7 +353,7 @@ ConsoleServer *
 console_server_new (Vmm *vmm, const char *path, const char *log_path, GError **error)
 {
   ConsoleServer *server;
-  GSocket *listener;
+  int listener;
   int log_fd = -1;
 
   g_return_val_if_fail (vmm != NULL, NULL);
@@ -370,7 +362,7 @@ console_server_new (Vmm *vmm, const char *path, const char *log_path, GError **e
   if (log_path != NULL && (log_fd = open_log (log_path, error)) < 0)
     return NULL;
   listener = unix_listener_new (path, error);
-  if (listener == NULL)
+  if (listener < 0)
     {
       g_prefix_error (error, _ ("Cannot listen on the console socket “%s”: "), path);
       if (log_fd >= 0)
@@ -387,9 +379,7 @@ console_server_new (Vmm *vmm, const char *path, const char *log_path, GError **e
   server->pending = g_byte_array_new ();
   server->early = g_byte_array_new ();
   g_mutex_init (&server->lock);
-  server->accept_source = g_socket_create_source (listener, G_IO_IN, NULL);
-  g_source_set_callback (server->accept_source, G_SOURCE_FUNC (on_listener_readable), server, NULL);
-  g_source_attach (server->accept_source, NULL);
+  server->accept_source = unix_fd_watch (listener, G_IO_IN, on_listener_readable, server);
   return server;
 }
 
@@ -411,8 +401,7 @@ console_server_free (ConsoleServer *server)
   while (server->clients->len > 0)
     client_close (g_ptr_array_index (server->clients, server->clients->len - 1));
   g_ptr_array_unref (server->clients);
-  g_socket_close (server->listener, NULL);
-  g_object_unref (server->listener);
+  close (server->listener);
   unlink (server->path);
   if (server->log_fd >= 0)
     close (server->log_fd);

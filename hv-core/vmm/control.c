@@ -15,9 +15,9 @@
 
 #include <errno.h>
 #include <gio/gio.h>
-#include <gio/gunixsocketaddress.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,7 +34,7 @@ typedef struct
   guint ref_count;
   gboolean closed;
   ControlServer *server;
-  GSocket *socket;
+  int fd;
   GSource *in_source;
   GSource *out_source;
   GByteArray *in_buf;
@@ -45,7 +45,7 @@ struct control_server
 {
   Vmm *vmm;
   char *path;
-  GSocket *listener;
+  int listener;
   GSource *accept_source;
   GSource *quit_source;
   GPtrArray *clients;     /* ControlClient, one reference each */
@@ -94,7 +94,8 @@ client_unref (ControlClient *client)
   if (--client->ref_count > 0)
     return;
   g_assert (client->in_source == NULL && client->out_source == NULL);
-  g_clear_object (&client->socket);
+  if (client->fd >= 0)
+    close (client->fd);
   g_byte_array_unref (client->in_buf);
   g_byte_array_unref (client->out_buf);
   g_free (client);
@@ -194,7 +195,7 @@ client_send_greeting (ControlClient *client)
 }
 
 static gboolean
-on_client_writable (GSocket *socket, GIOCondition condition, gpointer user_data)
+on_client_writable (int fd, GIOCondition condition, gpointer user_data)
 {
   ControlClient *client = user_data;
 
@@ -209,15 +210,13 @@ client_flush (ControlClient *client)
 {
   while (client->out_buf->len > 0)
     {
-      g_autoptr (GError) error = NULL;
-      gssize sent = g_socket_send (client->socket, (const char *) client->out_buf->data,
-                                   client->out_buf->len, NULL, &error);
+      gssize sent = unix_socket_send (client->fd, client->out_buf->data, client->out_buf->len);
 
-      if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+      if (sent < 0 && errno == EAGAIN)
         break;
       if (sent < 0)
         {
-          g_debug ("control: client write failed: %s", error->message);
+          g_debug ("control: client write failed: %s", g_strerror (errno));
           client_close (client);
           return FALSE;
         }
@@ -230,9 +229,7 @@ client_flush (ControlClient *client)
     }
   else if (client->out_source == NULL)
     {
-      client->out_source = g_socket_create_source (client->socket, G_IO_OUT, NULL);
-      g_source_set_callback (client->out_source, G_SOURCE_FUNC (on_client_writable), client, NULL);
-      g_source_attach (client->out_source, NULL);
+      client->out_source = unix_fd_watch (client->fd, G_IO_OUT, on_client_writable, client);
     }
   return TRUE;
 }
@@ -553,15 +550,14 @@ client_process_input (ControlClient *client)
 }
 
 static gboolean
-on_client_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
+on_client_readable (int fd, GIOCondition condition, gpointer user_data)
 {
   g_autoptr (ControlClient) client = client_ref (user_data);
-  g_autoptr (GError) error = NULL;
   char buf[16384];
   gssize n;
 
-  n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+  n = unix_socket_recv (fd, buf, sizeof buf);
+  if (n < 0 && errno == EAGAIN)
     return G_SOURCE_CONTINUE;
   if (n <= 0)
     {
@@ -583,26 +579,24 @@ client_close (ControlClient *client)
   client->closed = TRUE;
   clear_source (&client->in_source);
   clear_source (&client->out_source);
-  g_socket_close (client->socket, NULL);
+  close (client->fd);
+  client->fd = -1;
   g_ptr_array_remove (server->clients, client);
 }
 
 static void
-server_add_client (ControlServer *server, GSocket *socket)
+server_add_client (ControlServer *server, int fd)
 {
   ControlClient *client = g_new0 (ControlClient, 1);
 
   client->ref_count = 1;
   client->server = server;
-  client->socket = socket;
+  client->fd = fd;
   client->in_buf = g_byte_array_new ();
   client->out_buf = g_byte_array_new ();
-  g_socket_set_blocking (socket, FALSE);
   g_ptr_array_add (server->clients, client);
 
-  client->in_source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (client->in_source, G_SOURCE_FUNC (on_client_readable), client, NULL);
-  g_source_attach (client->in_source, NULL);
+  client->in_source = unix_fd_watch (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_client_readable, client);
 
   client_send_greeting (client);
 }
@@ -612,21 +606,20 @@ server_accept_pending (ControlServer *server)
 {
   for (;;)
     {
-      g_autoptr (GError) error = NULL;
-      GSocket *socket = g_socket_accept (server->listener, NULL, &error);
+      int fd = unix_listener_accept (server->listener);
 
-      if (socket == NULL)
+      if (fd < 0)
         {
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            g_warning ("control: accept failed: %s", error->message);
+          if (errno != EAGAIN)
+            g_warning ("control: accept failed: %s", g_strerror (errno));
           return;
         }
-      server_add_client (server, socket);
+      server_add_client (server, fd);
     }
 }
 
 static gboolean
-on_listener_readable (GSocket *listener, GIOCondition condition, gpointer user_data)
+on_listener_readable (int listener, GIOCondition condition, gpointer user_data)
 {
   server_accept_pending (user_data);
   return G_SOURCE_CONTINUE;
@@ -636,13 +629,13 @@ ControlServer *
 control_server_new (Vmm *vmm, const char *path, GError **error)
 {
   ControlServer *server;
-  GSocket *listener;
+  int listener;
 
   g_return_val_if_fail (vmm != NULL, NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
   listener = unix_listener_new (path, error);
-  if (listener == NULL)
+  if (listener < 0)
     {
       g_prefix_error (error, _ ("Cannot listen on the control socket “%s”: "), path);
       return NULL;
@@ -653,9 +646,7 @@ control_server_new (Vmm *vmm, const char *path, GError **error)
   server->path = g_strdup (path);
   server->listener = listener;
   server->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_unref);
-  server->accept_source = g_socket_create_source (listener, G_IO_IN, NULL);
-  g_source_set_callback (server->accept_source, G_SOURCE_FUNC (on_listener_readable), server, NULL);
-  g_source_attach (server->accept_source, NULL);
+  server->accept_source = unix_fd_watch (listener, G_IO_IN, on_listener_readable, server);
   return server;
 }
 
@@ -725,10 +716,12 @@ server_flush_all (ControlServer *server)
         {
           gssize sent;
 
-          g_socket_condition_timed_wait (client->socket, G_IO_OUT,
-                                         deadline - g_get_monotonic_time (), NULL, NULL);
-          sent = g_socket_send (client->socket, (const char *) client->out_buf->data,
-                                client->out_buf->len, NULL, NULL);
+          struct pollfd pfd = { .fd = client->fd, .events = POLLOUT };
+          gint64 left_ms = (deadline - g_get_monotonic_time () + 999) / 1000;
+
+          if (poll (&pfd, 1, (int) MAX (left_ms, 0)) < 0 && errno != EINTR)
+            break;
+          sent = unix_socket_send (client->fd, client->out_buf->data, client->out_buf->len);
           if (sent <= 0)
             break;
           g_byte_array_remove_range (client->out_buf, 0, sent);
@@ -754,8 +747,7 @@ control_server_free (ControlServer *server)
         g_free (g_array_index (server->extra_commands, ControlExtraCommand, i).name);
       g_array_unref (server->extra_commands);
     }
-  g_socket_close (server->listener, NULL);
-  g_object_unref (server->listener);
+  close (server->listener);
   unlink (server->path);
   g_free (server->path);
   g_free (server);

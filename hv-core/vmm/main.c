@@ -239,6 +239,10 @@ start (App *app, GError **error)
 
   if (!take_lock (app, error))
     return FALSE;
+  /* Before the guest's memory and devices: a missing module is the
+   * cheapest failure to report. */
+  if (display->enabled && !display_server_load_module (error))
+    return FALSE;
   app->vmm = vmm_new (&config, error);
   if (app->vmm == NULL)
     return FALSE;

@@ -171,6 +171,9 @@ fi
 if [ -n "$display_hvctl" ]; then
 	[ "$vmm" = hv-vmm ] || fail "--display is for --vmm hv-vmm only"
 	[ -x "$display_hvctl" ] || fail "hvctl not found or not executable: $display_hvctl"
+	# hv-vmm loads the SPICE display from this module, found next to itself.
+	display_module=$(dirname "$hv_vmm")/hv-vmm-spice.so
+	[ -f "$display_module" ] || fail "the SPICE display module is not built: $display_module"
 fi
 
 if [ -n "$net_hv_net" ]; then
@@ -361,6 +364,8 @@ else
 		if [ -n "$display_hvctl" ]; then
 			initramfs_add_program "$l1" "$display_hvctl" /usr/bin/hvctl ||
 				fail "cannot copy $display_hvctl and its libraries"
+			initramfs_add_program "$l1" "$display_module" /usr/bin/hv-vmm-spice.so ||
+				fail "cannot copy $display_module and its libraries"
 			display_script "$l1/hangar/vmm-display.sh" /run /usr/bin/hvctl /tmp/screen.png /tmp/l2-console.log
 			argv=(sh /hangar/vmm-display.sh)
 		fi

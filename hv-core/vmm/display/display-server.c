@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "display-module.h"
 #include "spice-core.h"
 #include "spice-display.h"
 #include "spice-input.h"
@@ -130,38 +131,8 @@ display_configure_spice (DisplayServer *server, const DisplayConfig *config, GEr
   return TRUE;
 }
 
-DisplayServer *
-display_server_new (Vmm *vmm, const DisplayConfig *config, const char *socket_path, GError **error)
-{
-  DisplayServer *server;
-  Framebuffer *fb = vmm_get_framebuffer (vmm);
-
-  g_return_val_if_fail (fb != NULL, NULL);
-
-  server = g_new0 (DisplayServer, 1);
-  server->listen_fd = -1;
-  server->socket_path = g_strdup (socket_path);
-  server->spice = spice_server_new ();
-  if (!display_configure_spice (server, config, error))
-    goto fail;
-  server->qxl = display_qxl_new (server->spice, fb, error);
-  if (server->qxl == NULL)
-    goto fail;
-  server->input =
-      display_input_new (server->spice, vmm_get_i8042 (vmm), vmm_get_virtio_keyboard (vmm),
-                         vmm_get_virtio_tablet (vmm), error);
-  if (server->input == NULL || !display_listen_unix (server, error))
-    goto fail;
-  spice_server_vm_start (server->spice);
-  return server;
-
-fail:
-  display_server_free (server);
-  return NULL;
-}
-
-void
-display_server_free (DisplayServer *server)
+static void
+module_server_free (DisplayServer *server)
 {
   if (server == NULL)
     return;
@@ -186,14 +157,55 @@ display_server_free (DisplayServer *server)
   g_free (server);
 }
 
-unsigned
-display_server_get_clients (DisplayServer *server)
+static DisplayServer *
+module_server_new (Vmm *vmm, const DisplayConfig *config, const char *socket_path, GError **error)
+{
+  DisplayServer *server;
+  Framebuffer *fb = vmm_get_framebuffer (vmm);
+
+  g_return_val_if_fail (fb != NULL, NULL);
+
+  server = g_new0 (DisplayServer, 1);
+  server->listen_fd = -1;
+  server->socket_path = g_strdup (socket_path);
+  server->spice = spice_server_new ();
+  if (!display_configure_spice (server, config, error))
+    goto fail;
+  server->qxl = display_qxl_new (server->spice, fb, error);
+  if (server->qxl == NULL)
+    goto fail;
+  server->input =
+      display_input_new (server->spice, vmm_get_i8042 (vmm), vmm_get_virtio_keyboard (vmm),
+                         vmm_get_virtio_tablet (vmm), error);
+  if (server->input == NULL || !display_listen_unix (server, error))
+    goto fail;
+  spice_server_vm_start (server->spice);
+  return server;
+
+fail:
+  module_server_free (server);
+  return NULL;
+}
+
+static unsigned
+module_get_clients (DisplayServer *server)
 {
   return server->clients;
 }
 
-void
-display_server_get_stats (DisplayServer *server, guint64 *updates, guint64 *pixels)
+static void
+module_get_stats (DisplayServer *server, guint64 *updates, guint64 *pixels)
 {
   display_qxl_get_stats (server->qxl, updates, pixels);
 }
+
+/* The module's only exported symbol (the module is built with hidden
+ * visibility): what hv-vmm's display-module.c looks up. */
+__attribute__ ((visibility ("default"))) const DisplayModule hv_vmm_display_module = {
+  .abi = DISPLAY_MODULE_ABI,
+  .version = PACKAGE_VERSION,
+  .server_new = module_server_new,
+  .server_free = module_server_free,
+  .get_clients = module_get_clients,
+  .get_stats = module_get_stats,
+};

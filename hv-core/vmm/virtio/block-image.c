@@ -202,7 +202,11 @@ block_image_flush (BlockImage *image)
 static int
 block_image_write_zero_buffer (BlockImage *image, uint64_t offset, uint64_t len)
 {
-  static const uint8_t zeros[65536];
+  /* Not const: in .bss it takes no room in the executable and no memory
+   * until a guest without discard support first needs it, whereas a const
+   * .rodata copy is file-backed and gets mapped along with the read-only
+   * data around it in every hv-vmm. Nothing writes to it. */
+  static uint8_t zeros[65536];
 
   while (len > 0)
     {

@@ -475,6 +475,42 @@ test_nic (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (ready, missing));
 }
 
+/* --display spice when hv-vmm-spice.so cannot be used: CONTENT NULL, the
+ * file is missing; else the file holds CONTENT. Either way, one ERROR line
+ * that names the file, exit status 1, and nothing left behind. */
+static void
+check_display_module_failure (Fixture *f, const char *content)
+{
+  g_autofree char *module = g_build_filename (f->tmp, "hv-vmm-spice.so", NULL);
+  const char *args[] = { "--kernel", f->kernel, "--display", "spice", NULL };
+  g_autofree char *ready = NULL;
+  int status;
+
+  if (content != NULL)
+    g_assert_true (g_file_set_contents (module, content, -1, NULL));
+  g_setenv ("HV_VMM_SPICE_MODULE", module, TRUE);
+  status = run_vmm (f, &ready, args);
+  g_unsetenv ("HV_VMM_SPICE_MODULE");
+  g_test_message ("ready: %s", ready);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (ready, "ERROR "));
+  g_assert_nonnull (strstr (ready, module));
+  g_assert_true (strchr (ready, '\n') == ready + strlen (ready) - 1);
+  g_assert_false (g_file_test (f->runtime_dir, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_display_module_missing (Fixture *f, gconstpointer data)
+{
+  check_display_module_failure (f, NULL);
+}
+
+static void
+test_display_module_broken (Fixture *f, gconstpointer data)
+{
+  check_display_module_failure (f, "not a shared object\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -490,5 +526,7 @@ main (int argc, char **argv)
   ADD ("/hv-core/hv-vmm/disk-boot", test_disk_boot);
   ADD ("/hv-core/hv-vmm/disk-in-use", test_disk_in_use);
   ADD ("/hv-core/hv-vmm/nic", test_nic);
+  ADD ("/hv-core/hv-vmm/display-module-missing", test_display_module_missing);
+  ADD ("/hv-core/hv-vmm/display-module-broken", test_display_module_broken);
   return g_test_run ();
 }
