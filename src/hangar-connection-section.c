@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-connection-section.h"
+#include "hangar-embedded-connection.h"
 #include "hangar-machine-row.h"
 
 struct _HangarConnectionSection
@@ -21,6 +22,8 @@ struct _HangarConnectionSection
   GtkMenuButton *menu_button;
   GtkListBox *machine_list;
   GtkLabel *placeholder_label;
+  GtkBox *labs_header;
+  GtkListBox *lab_list;
 };
 
 G_DEFINE_FINAL_TYPE (HangarConnectionSection, hangar_connection_section, GTK_TYPE_BOX)
@@ -28,6 +31,7 @@ G_DEFINE_FINAL_TYPE (HangarConnectionSection, hangar_connection_section, GTK_TYP
 enum
 {
   MACHINE_SELECTED,
+  LAB_SELECTED,
   RECONNECT,
   REMOVE,
   N_SIGNALS
@@ -100,6 +104,67 @@ on_row_selected (GtkListBox *list, GtkListBoxRow *row, HangarConnectionSection *
 }
 
 static void
+on_lab_row_selected (GtkListBox *list, GtkListBoxRow *row, HangarConnectionSection *self)
+{
+  if (row != NULL)
+    g_signal_emit (self, signals[LAB_SELECTED], 0, g_object_get_data (G_OBJECT (row), "lab"));
+}
+
+static void
+update_lab_row (GtkWidget *subtitle, GParamSpec *pspec, HangarLab *lab)
+{
+  guint count = hangar_lab_get_count (lab);
+  g_autofree char *text =
+      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", count), count);
+
+  gtk_label_set_label (GTK_LABEL (subtitle), text);
+}
+
+/* "class-a / 10 members", like a machine's row. */
+static GtkWidget *
+create_lab_row (gpointer item, gpointer user_data)
+{
+  HangarLab *lab = HANGAR_LAB (item);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *name = gtk_label_new (hangar_lab_get_name (lab));
+  GtkWidget *subtitle = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_box_append (GTK_BOX (labels), name);
+  gtk_box_append (GTK_BOX (labels), subtitle);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("view-grid-symbolic"));
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data_full (G_OBJECT (row), "lab", g_object_ref (lab), g_object_unref);
+  g_signal_connect_object (lab, "notify::count", G_CALLBACK (update_lab_row), subtitle,
+                           G_CONNECT_SWAPPED);
+  update_lab_row (subtitle, NULL, lab);
+  return row;
+}
+
+/* Labs exist on This Computer only. */
+static void
+show_labs (HangarConnectionSection *self)
+{
+  if (!HANGAR_IS_EMBEDDED_CONNECTION (self->connection))
+    return;
+  gtk_list_box_bind_model (
+      self->lab_list,
+      hangar_embedded_connection_get_labs (HANGAR_EMBEDDED_CONNECTION (self->connection)),
+      create_lab_row, self, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->labs_header), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->lab_list), TRUE);
+}
+
+static void
 reconnect (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   g_signal_emit (widget, signals[RECONNECT], 0);
@@ -137,6 +202,9 @@ hangar_connection_section_class_init (HangarConnectionSectionClass *klass)
   signals[MACHINE_SELECTED] =
       g_signal_new ("machine-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, HANGAR_TYPE_MACHINE);
+  signals[LAB_SELECTED] =
+      g_signal_new ("lab-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, HANGAR_TYPE_LAB);
   signals[RECONNECT] = g_signal_new ("reconnect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                      NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[REMOVE] = g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
@@ -150,7 +218,10 @@ hangar_connection_section_class_init (HangarConnectionSectionClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HangarConnectionSection, menu_button);
   gtk_widget_class_bind_template_child (widget_class, HangarConnectionSection, machine_list);
   gtk_widget_class_bind_template_child (widget_class, HangarConnectionSection, placeholder_label);
+  gtk_widget_class_bind_template_child (widget_class, HangarConnectionSection, labs_header);
+  gtk_widget_class_bind_template_child (widget_class, HangarConnectionSection, lab_list);
   gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_lab_row_selected);
 
   gtk_widget_class_install_action (widget_class, "section.reconnect", NULL, reconnect);
   gtk_widget_class_install_action (widget_class, "section.remove", NULL, remove_connection);
@@ -181,6 +252,7 @@ hangar_connection_section_new (HangarConnection *connection, gboolean removable)
   g_signal_connect_swapped (connection, "notify::state", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (connection, "notify::error-message", G_CALLBACK (update_status), self);
   update_status (self);
+  show_labs (self);
   return GTK_WIDGET (self);
 }
 
@@ -214,6 +286,7 @@ hangar_connection_section_select (HangarConnectionSection *self, HangarMachine *
         return FALSE;
       if (hangar_machine_row_get_machine (HANGAR_MACHINE_ROW (row)) == machine)
         {
+          gtk_list_box_unselect_all (self->lab_list);
           gtk_list_box_select_row (self->machine_list, row);
           return TRUE;
         }
@@ -226,4 +299,25 @@ hangar_connection_section_unselect (HangarConnectionSection *self)
   g_return_if_fail (HANGAR_IS_CONNECTION_SECTION (self));
 
   gtk_list_box_unselect_all (self->machine_list);
+  gtk_list_box_unselect_all (self->lab_list);
+}
+
+gboolean
+hangar_connection_section_select_lab (HangarConnectionSection *self, HangarLab *lab)
+{
+  g_return_val_if_fail (HANGAR_IS_CONNECTION_SECTION (self), FALSE);
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->lab_list, i);
+
+      if (row == NULL)
+        return FALSE;
+      if (g_object_get_data (G_OBJECT (row), "lab") == lab)
+        {
+          gtk_list_box_unselect_all (self->machine_list);
+          gtk_list_box_select_row (self->lab_list, row);
+          return TRUE;
+        }
+    }
 }

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "hangar-connection.h"
+#include "hangar-lab.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ HangarConnection *hangar_connection_section_get_connection (HangarConnectionSect
 /* Shows only machines whose name contains TEXT (case-insensitive); NULL shows all. */
 void hangar_connection_section_set_search (HangarConnectionSection *self, const char *text);
 gboolean hangar_connection_section_select (HangarConnectionSection *self, HangarMachine *machine);
+/* This Computer's section lists its labs too (::lab-selected). */
+gboolean hangar_connection_section_select_lab (HangarConnectionSection *self, HangarLab *lab);
 void hangar_connection_section_unselect (HangarConnectionSection *self);
 
 G_END_DECLS

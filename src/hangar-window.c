@@ -5,10 +5,13 @@
 
 #include "hangar-add-connection-dialog.h"
 #include "hangar-connection-section.h"
+#include "hangar-embedded-connection.h"
 #include "hangar-host-page.h"
 #include "hangar-host.h"
+#include "hangar-lab-page.h"
 #include "hangar-libvirt-connection.h"
 #include "hangar-machine-page.h"
+#include "hangar-new-lab-dialog.h"
 #include "hangar-new-machine-wizard.h"
 #include "hangar-window.h"
 
@@ -29,6 +32,7 @@ struct _HangarWindow
   AdwStatusPage *empty_page;
   HangarMachinePage *machine_page; /* NULL until first shown */
   HangarHostPage *host_page;       /* NULL until first shown */
+  HangarLabPage *lab_page;         /* NULL until first shown */
 };
 
 G_DEFINE_FINAL_TYPE (HangarWindow, hangar_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -111,6 +115,26 @@ ensure_host_page (HangarWindow *self)
   return self->host_page;
 }
 
+static void on_member_activated (HangarLabPage *page, HangarMachine *member, HangarWindow *self);
+
+static HangarLabPage *
+ensure_lab_page (HangarWindow *self)
+{
+  if (self->lab_page == NULL)
+    {
+      self->lab_page = HANGAR_LAB_PAGE (hangar_lab_page_new ());
+      g_signal_connect (self->lab_page, "member-activated", G_CALLBACK (on_member_activated), self);
+      gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->lab_page), "lab");
+    }
+  return self->lab_page;
+}
+
+static HangarLab *
+shown_lab (HangarWindow *self)
+{
+  return self->lab_page != NULL ? hangar_lab_page_get_lab (self->lab_page) : NULL;
+}
+
 static HangarMachine *
 shown_machine (HangarWindow *self)
 {
@@ -124,6 +148,8 @@ show_empty (HangarWindow *self)
 
   if (self->machine_page != NULL)
     hangar_machine_page_set_machine (self->machine_page, NULL);
+  if (self->lab_page != NULL)
+    hangar_lab_page_set_lab (self->lab_page, NULL);
   adw_status_page_set_title (self->empty_page,
                              none ? _ ("No Virtual Machines") : _ ("Choose a Machine"));
   adw_status_page_set_description (
@@ -186,12 +212,100 @@ hangar_window_show_machine (HangarWindow *self, HangarMachine *machine)
         hangar_connection_section_select (section, machine);
     }
   set_host_limits (self, connection);
+  if (self->lab_page != NULL)
+    hangar_lab_page_set_lab (self->lab_page, NULL);
   hangar_machine_page_set_machine (self->machine_page, machine);
   adw_window_title_set_title (self->content_title, hangar_machine_get_name (machine));
   adw_window_title_set_subtitle (self->content_title, hangar_connection_get_title (connection));
   gtk_stack_set_visible_child_name (self->content_stack, "machine");
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   return TRUE;
+}
+
+static HangarEmbeddedConnection *
+embedded_connection (HangarWindow *self)
+{
+  GListModel *connections = hangar_connection_list_get_model (self->connections);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr (HangarConnection) connection = g_list_model_get_item (connections, i);
+
+      if (HANGAR_IS_EMBEDDED_CONNECTION (connection))
+        return HANGAR_EMBEDDED_CONNECTION (connection);
+    }
+  return NULL;
+}
+
+static gboolean
+is_listed (GListModel *model, gpointer item)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (GObject) listed = g_list_model_get_item (model, i);
+
+      if (listed == item)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+hangar_window_show_lab (HangarWindow *self, HangarLab *lab)
+{
+  HangarEmbeddedConnection *connection;
+
+  g_return_val_if_fail (HANGAR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (HANGAR_IS_LAB (lab), FALSE);
+
+  connection = embedded_connection (self);
+  if (connection == NULL || !is_listed (hangar_embedded_connection_get_labs (connection), lab))
+    return FALSE;
+  for (guint i = 0; i < self->sections->len; i++)
+    {
+      HangarConnectionSection *section = g_ptr_array_index (self->sections, i);
+
+      if (hangar_connection_section_get_connection (section) != HANGAR_CONNECTION (connection))
+        hangar_connection_section_unselect (section);
+      else
+        hangar_connection_section_select_lab (section, lab);
+    }
+  if (self->machine_page != NULL)
+    hangar_machine_page_set_machine (self->machine_page, NULL);
+  hangar_lab_page_set_lab (ensure_lab_page (self), lab);
+  adw_window_title_set_title (self->content_title, hangar_lab_get_name (lab));
+  adw_window_title_set_subtitle (self->content_title,
+                                 hangar_connection_get_title (HANGAR_CONNECTION (connection)));
+  gtk_stack_set_visible_child_name (self->content_stack, "lab");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  return TRUE;
+}
+
+static void
+on_lab_selected (HangarConnectionSection *section, HangarLab *lab, HangarWindow *self)
+{
+  if (shown_lab (self) != lab)
+    hangar_window_show_lab (self, lab);
+}
+
+/* A member's tile leads to its own page, where the teacher can take over its screen. */
+static void
+on_member_activated (HangarLabPage *page, HangarMachine *member, HangarWindow *self)
+{
+  if (hangar_window_show_machine (self, member))
+    hangar_machine_page_show_console (self->machine_page);
+}
+
+/* A lab deleted takes its page away. */
+static void
+on_labs_changed (HangarWindow *self)
+{
+  HangarLab *shown = shown_lab (self);
+  HangarEmbeddedConnection *connection = embedded_connection (self);
+
+  if (shown != NULL &&
+      (connection == NULL || !is_listed (hangar_embedded_connection_get_labs (connection), shown)))
+    show_empty (self);
 }
 
 static void
@@ -242,6 +356,9 @@ rebuild_sections (HangarWindow *self)
           hangar_connection_section_get_connection (HANGAR_CONNECTION_SECTION (section));
 
       g_signal_handlers_disconnect_by_data (hangar_connection_get_machines (connection), self);
+      if (HANGAR_IS_EMBEDDED_CONNECTION (connection))
+        g_signal_handlers_disconnect_by_data (
+            hangar_embedded_connection_get_labs (HANGAR_EMBEDDED_CONNECTION (connection)), self);
       gtk_box_remove (self->sections_box, section);
     }
   g_ptr_array_set_size (self->sections, 0);
@@ -254,6 +371,11 @@ rebuild_sections (HangarWindow *self)
 
       hangar_connection_section_set_search (HANGAR_CONNECTION_SECTION (section), search);
       g_signal_connect (section, "machine-selected", G_CALLBACK (on_machine_selected), self);
+      g_signal_connect (section, "lab-selected", G_CALLBACK (on_lab_selected), self);
+      if (HANGAR_IS_EMBEDDED_CONNECTION (connection))
+        g_signal_connect_swapped (
+            hangar_embedded_connection_get_labs (HANGAR_EMBEDDED_CONNECTION (connection)),
+            "items-changed", G_CALLBACK (on_labs_changed), self);
       g_signal_connect (section, "reconnect", G_CALLBACK (on_section_reconnect), self);
       g_signal_connect (section, "remove", G_CALLBACK (on_section_remove), self);
       g_signal_connect_swapped (hangar_connection_get_machines (connection), "items-changed",
@@ -262,6 +384,7 @@ rebuild_sections (HangarWindow *self)
       g_ptr_array_add (self->sections, section);
     }
   on_machines_changed (self);
+  on_labs_changed (self);
 }
 
 static void
@@ -306,6 +429,76 @@ new_machine (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+on_lab_created (HangarNewLabDialog *dialog, HangarLab *lab, HangarWindow *self)
+{
+  hangar_window_show_lab (self, lab);
+}
+
+static void
+new_lab (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HangarWindow *self = HANGAR_WINDOW (widget);
+  HangarEmbeddedConnection *connection = embedded_connection (self);
+  GtkWidget *dialog;
+
+  if (connection == NULL)
+    return;
+  dialog = hangar_new_lab_dialog_new (GTK_WINDOW (self), connection);
+  g_signal_connect_object (dialog, "lab-created", G_CALLBACK (on_lab_created), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (HangarWindow) self = user_data;
+  g_autoptr (HangarLab) lab = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  lab = hangar_embedded_connection_create_lab_finish (HANGAR_EMBEDDED_CONNECTION (source), result,
+                                                      &error);
+  if (lab == NULL)
+    message = g_strdup_printf (_ ("The lab could not be imported, and nothing of it was kept: %s"),
+                               error->message);
+  else
+    {
+      message = g_strdup_printf (_ ("Lab “%s” imported."), hangar_lab_get_name (lab));
+      hangar_window_show_lab (self, lab);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+on_import_response (GtkNativeDialog *chooser, int response, HangarWindow *self)
+{
+  HangarEmbeddedConnection *connection = embedded_connection (self);
+  g_autoptr (GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && connection != NULL)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_ ("Importing the lab and making its members…")));
+      hangar_embedded_connection_import_lab_async (connection, file, NULL, NULL, NULL, NULL,
+                                                   import_done, g_object_ref (self));
+    }
+  g_object_unref (chooser);
+}
+
+static void
+import_lab (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  GtkFileChooserNative *chooser =
+      gtk_file_chooser_native_new (_ ("Import Lab"), GTK_WINDOW (widget),
+                                   GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Import"), _ ("_Cancel"));
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_import_response), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
 show_host (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HangarWindow *self = HANGAR_WINDOW (widget);
@@ -314,6 +507,8 @@ show_host (GtkWidget *widget, const char *action_name, GVariant *parameter)
     hangar_connection_section_unselect (g_ptr_array_index (self->sections, i));
   if (self->machine_page != NULL)
     hangar_machine_page_set_machine (self->machine_page, NULL);
+  if (self->lab_page != NULL)
+    hangar_lab_page_set_lab (self->lab_page, NULL);
   hangar_host_page_refresh (ensure_host_page (self));
   adw_window_title_set_title (self->content_title, _ ("This Computer"));
   adw_window_title_set_subtitle (self->content_title, _ ("Requirements"));
@@ -382,6 +577,10 @@ hangar_window_dispose (GObject *object)
           HangarConnection *connection =
               hangar_connection_section_get_connection (g_ptr_array_index (self->sections, i));
           g_signal_handlers_disconnect_by_data (hangar_connection_get_machines (connection), self);
+          if (HANGAR_IS_EMBEDDED_CONNECTION (connection))
+            g_signal_handlers_disconnect_by_data (
+                hangar_embedded_connection_get_labs (HANGAR_EMBEDDED_CONNECTION (connection)),
+                self);
         }
       g_clear_pointer (&self->sections, g_ptr_array_unref);
     }
@@ -422,6 +621,8 @@ hangar_window_class_init (HangarWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection);
   gtk_widget_class_install_action (widget_class, "win.new-machine", NULL, new_machine);
+  gtk_widget_class_install_action (widget_class, "win.new-lab", NULL, new_lab);
+  gtk_widget_class_install_action (widget_class, "win.import-lab", NULL, import_lab);
   gtk_widget_class_install_action (widget_class, "win.show-host", NULL, show_host);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, focus_search);

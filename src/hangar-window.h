@@ -5,6 +5,7 @@
 
 #include "hangar-application.h"
 #include "hangar-connection-list.h"
+#include "hangar-lab.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,6 @@ G_DECLARE_FINAL_TYPE (HangarWindow, hangar_window, HANGAR, WINDOW, AdwApplicatio
 HangarWindow *hangar_window_new (HangarApplication *app, HangarConnectionList *connections);
 /* Shows MACHINE's page, as selecting it in the list does. */
 gboolean hangar_window_show_machine (HangarWindow *self, HangarMachine *machine);
+gboolean hangar_window_show_lab (HangarWindow *self, HangarLab *lab);
 
 G_END_DECLS

@@ -36,6 +36,7 @@ struct _HangarMachinePage
   AdwPreferencesGroup *settings_nics_group;
   GtkLabel *settings_message;
   HangarConsolePage *console_page;
+  AdwViewStack *view_stack;
 };
 
 G_DEFINE_FINAL_TYPE (HangarMachinePage, hangar_machine_page, GTK_TYPE_BOX)
@@ -626,6 +627,14 @@ hangar_machine_page_get_machine (HangarMachinePage *self)
 }
 
 void
+hangar_machine_page_show_console (HangarMachinePage *self)
+{
+  g_return_if_fail (HANGAR_IS_MACHINE_PAGE (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "console");
+}
+
+void
 hangar_machine_page_set_host_limits (HangarMachinePage *self, guint cpus, guint64 memory_mib)
 {
   g_return_if_fail (HANGAR_IS_MACHINE_PAGE (self));
@@ -747,6 +756,7 @@ hangar_machine_page_class_init (HangarMachinePageClass *klass)
                                                "/io/github/hangar/Hangar/hangar-machine-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, os_row);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, console_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, state_row);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, cpus_row);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, memory_row);

@@ -16,11 +16,13 @@ struct _HangarEmbeddedConnection
 
   HvStore *store;
   GHashTable *machines; /* name -> HangarEmbeddedMachine; the list holds the reference */
+  GListStore *labs;     /* of HangarLab, sorted by name */
   gboolean is_open;
   GCancellable *cancellable; /* of the scans; cancelled at close */
 
   GFileMonitor *machines_monitor;
   GFileMonitor *runtime_monitor;
+  GFileMonitor *labs_monitor;
   GHashTable *directory_monitors; /* machine directory name -> GFileMonitor */
   guint rescan_source;
   gboolean scanning;
@@ -101,11 +103,13 @@ _hangar_embedded_scan_one (HvStore *store, const char *name, GError **error)
   return scan;
 }
 
-/* A scan, and every directory under machines/, with machine.conf or not yet. */
+/* A scan, every directory under machines/, with machine.conf or not yet,
+ * and the labs. */
 typedef struct
 {
   GPtrArray *scans;
   GStrv directories;
+  GPtrArray *labs; /* of HvLabConfig */
 } ScanResult;
 
 static void
@@ -113,6 +117,7 @@ scan_result_free (ScanResult *result)
 {
   g_clear_pointer (&result->scans, g_ptr_array_unref);
   g_strfreev (result->directories);
+  g_clear_pointer (&result->labs, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -134,20 +139,53 @@ list_directories (const char *path)
   return g_strv_builder_end (builder);
 }
 
+/* One broken lab file must not hide the other labs, nor the machines. */
+static GPtrArray *
+scan_labs (HvStore *store)
+{
+  GPtrArray *labs = g_ptr_array_new_with_free_func ((GDestroyNotify) hv_lab_config_free);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = hv_lab_list (store, &error);
+
+  if (names == NULL)
+    g_warning ("%s", error->message);
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_autoptr (GError) local_error = NULL;
+      HvLabConfig *config = hv_lab_load (store, names[i], &local_error);
+
+      if (config == NULL)
+        g_warning ("%s", local_error->message);
+      else
+        g_ptr_array_add (labs, config);
+    }
+  return labs;
+}
+
+/* Blocking: what the store and the runtime hold now. */
+static ScanResult *
+scan_everything (HvStore *store, GError **error)
+{
+  g_autoptr (ScanResult) result = g_new0 (ScanResult, 1);
+
+  result->scans = _hangar_embedded_scan (store, error);
+  if (result->scans == NULL)
+    return NULL;
+  result->directories = list_directories (hv_store_get_machines_directory (store));
+  result->labs = scan_labs (store);
+  return g_steal_pointer (&result);
+}
+
 static void
 scan_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  g_autoptr (ScanResult) result = g_new0 (ScanResult, 1);
   GError *error = NULL;
+  ScanResult *result = scan_everything (task_data, &error);
 
-  result->scans = _hangar_embedded_scan (task_data, &error);
-  if (result->scans == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  result->directories = list_directories (hv_store_get_machines_directory (task_data));
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) scan_result_free);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) scan_result_free);
 }
 
 static void
@@ -247,11 +285,56 @@ watch_machine_directories (HangarEmbeddedConnection *self, GStrv directories)
   self->directory_monitors = g_steal_pointer (&monitors);
 }
 
+static int
+compare_labs (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  return g_strcmp0 (hangar_lab_get_name ((HangarLab *) a), hangar_lab_get_name ((HangarLab *) b));
+}
+
+static void
+forget_lab (HangarEmbeddedConnection *self, guint position)
+{
+  g_autoptr (HangarLab) lab = g_list_model_get_item (G_LIST_MODEL (self->labs), position);
+
+  _hangar_lab_detach (lab);
+  g_list_store_remove (self->labs, position);
+}
+
+/* After the machines: a lab's members are the machines of its member names. */
+static void
+apply_labs (HangarEmbeddedConnection *self, GPtrArray *configs)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < configs->len; i++)
+    {
+      HvLabConfig *config = g_ptr_array_index (configs, i);
+      HangarLab *lab = hangar_embedded_connection_find_lab (self, config->name);
+
+      g_hash_table_add (seen, config->name);
+      if (lab != NULL)
+        _hangar_lab_apply (lab, config);
+      else
+        {
+          g_autoptr (HangarLab) created = _hangar_lab_new (self, config);
+          g_list_store_insert_sorted (self->labs, created, compare_labs, NULL);
+        }
+    }
+  for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->labs)); i > 0; i--)
+    {
+      g_autoptr (HangarLab) lab = g_list_model_get_item (G_LIST_MODEL (self->labs), i - 1);
+
+      if (!g_hash_table_contains (seen, hangar_lab_get_name (lab)))
+        forget_lab (self, i - 1);
+    }
+}
+
 static void
 apply_result (HangarEmbeddedConnection *self, ScanResult *result)
 {
   apply_scans (self, result->scans);
   watch_machine_directories (self, result->directories);
+  apply_labs (self, result->labs);
 }
 
 static gboolean rescan_now (gpointer user_data);
@@ -475,6 +558,14 @@ hangar_embedded_connection_set_stats_interval (HangarEmbeddedConnection *self, g
 
 /* ---- Opening ---- */
 
+static GFileMonitor *
+watch_labs (HangarEmbeddedConnection *self)
+{
+  g_autofree char *directory = hv_lab_get_directory (self->store);
+
+  return watch (self, directory);
+}
+
 static void
 open_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -496,6 +587,7 @@ open_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->machines_monitor = watch (self, hv_store_get_machines_directory (self->store));
   self->runtime_monitor =
       watch (self, hv_runtime_get_directory (hv_store_get_runtime (self->store)));
+  self->labs_monitor = watch_labs (self);
   apply_result (self, scan);
   _hangar_connection_set_state (HANGAR_CONNECTION (self), HANGAR_CONNECTION_STATE_CONNECTED, NULL);
   restart_stats (self);
@@ -547,7 +639,10 @@ hangar_embedded_connection_close (HangarConnection *connection)
   g_clear_handle_id (&self->stats_source, g_source_remove);
   g_clear_object (&self->machines_monitor);
   g_clear_object (&self->runtime_monitor);
+  g_clear_object (&self->labs_monitor);
   g_hash_table_remove_all (self->directory_monitors);
+  while (g_list_model_get_n_items (G_LIST_MODEL (self->labs)) > 0)
+    forget_lab (self, 0);
   detach_all (self);
   g_hash_table_remove_all (self->machines);
 }
@@ -621,6 +716,204 @@ hangar_embedded_connection_create_machine_finish (HangarConnection *connection,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- Labs ---- */
+
+GListModel *
+hangar_embedded_connection_get_labs (HangarEmbeddedConnection *self)
+{
+  g_return_val_if_fail (HANGAR_IS_EMBEDDED_CONNECTION (self), NULL);
+
+  return G_LIST_MODEL (self->labs);
+}
+
+HangarLab *
+hangar_embedded_connection_find_lab (HangarEmbeddedConnection *self, const char *name)
+{
+  g_return_val_if_fail (HANGAR_IS_EMBEDDED_CONNECTION (self), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->labs)); i++)
+    {
+      g_autoptr (HangarLab) lab = g_list_model_get_item (G_LIST_MODEL (self->labs), i);
+
+      if (g_strcmp0 (hangar_lab_get_name (lab), name) == 0)
+        return lab;
+    }
+  return NULL;
+}
+
+HangarLab *
+hangar_embedded_connection_find_lab_of (HangarEmbeddedConnection *self, HangarMachine *machine)
+{
+  g_return_val_if_fail (HANGAR_IS_EMBEDDED_CONNECTION (self), NULL);
+  g_return_val_if_fail (HANGAR_IS_MACHINE (machine), NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->labs)); i++)
+    {
+      g_autoptr (HangarLab) lab = g_list_model_get_item (G_LIST_MODEL (self->labs), i);
+
+      if (hangar_lab_is_member_name (lab, hangar_machine_get_name (machine)))
+        return lab;
+    }
+  return NULL;
+}
+
+/* Creating and importing share one job: make the lab, then read the
+ * store again so that the lab and its members are there at once. */
+typedef struct
+{
+  HvStore *store;
+  HvLabConfig *config; /* create */
+  char *filename;      /* import */
+  char *new_name;      /* import: NULL keeps the file's */
+  char *made_name;     /* the lab made, once made */
+  HangarLabProgressRelay *relay;
+} LabJob;
+
+static void
+lab_job_free (LabJob *job)
+{
+  g_object_unref (job->store);
+  g_clear_pointer (&job->config, hv_lab_config_free);
+  g_free (job->filename);
+  g_free (job->new_name);
+  g_free (job->made_name);
+  _hangar_lab_progress_relay_finish (job->relay);
+  g_free (job);
+}
+
+static gboolean
+make_lab (LabJob *job, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (HvLabConfig) imported = NULL;
+
+  if (job->config != NULL)
+    {
+      if (!hv_lab_create (job->store, job->config, cancellable, _hangar_lab_progress_relay_report,
+                          job->relay, error))
+        return FALSE;
+      job->made_name = g_strdup (job->config->name);
+      return TRUE;
+    }
+  imported = hv_lab_import (job->store, job->filename, job->new_name, cancellable,
+                            _hangar_lab_progress_relay_report, job->relay, error);
+  if (imported == NULL)
+    return FALSE;
+  job->made_name = g_strdup (imported->name);
+  return TRUE;
+}
+
+static void
+make_lab_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LabJob *job = task_data;
+  GError *error = NULL;
+  ScanResult *result;
+
+  if (!make_lab (job, cancellable, &error) ||
+      (result = scan_everything (job->store, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) scan_result_free);
+}
+
+static void
+make_lab_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HangarEmbeddedConnection *self = HANGAR_EMBEDDED_CONNECTION (source);
+  g_autoptr (GTask) outer = user_data;
+  LabJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (ScanResult) scan = NULL;
+  HangarLab *lab;
+  GError *error = NULL;
+
+  scan = g_task_propagate_pointer (G_TASK (result), &error);
+  if (scan == NULL)
+    {
+      g_task_return_error (outer, error);
+      return;
+    }
+  if (self->is_open)
+    apply_result (self, scan);
+  lab = hangar_embedded_connection_find_lab (self, job->made_name);
+  if (lab == NULL)
+    g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                             _ ("The lab “%s” was made, but This Computer is no longer open."),
+                             job->made_name);
+  else
+    g_task_return_pointer (outer, g_object_ref (lab), g_object_unref);
+}
+
+static void
+run_lab_job (HangarEmbeddedConnection *self, LabJob *job, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data, gpointer source_tag)
+{
+  GTask *outer = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GTask) inner = g_task_new (self, cancellable, make_lab_done, outer);
+
+  g_task_set_source_tag (outer, source_tag);
+  job->store = g_object_ref (self->store);
+  g_task_set_task_data (inner, job, (GDestroyNotify) lab_job_free);
+  g_task_run_in_thread (inner, make_lab_thread);
+}
+
+void
+hangar_embedded_connection_create_lab_async (HangarEmbeddedConnection *self,
+                                             const HvLabConfig *config, HangarLabProgress progress,
+                                             gpointer progress_data, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  LabJob *job;
+
+  g_return_if_fail (HANGAR_IS_EMBEDDED_CONNECTION (self));
+  g_return_if_fail (config != NULL);
+
+  job = g_new0 (LabJob, 1);
+  job->config = hv_lab_config_copy (config);
+  job->relay = _hangar_lab_progress_relay_new (progress, progress_data);
+  run_lab_job (self, job, cancellable, callback, user_data,
+               hangar_embedded_connection_create_lab_async);
+}
+
+void
+hangar_embedded_connection_import_lab_async (HangarEmbeddedConnection *self, GFile *file,
+                                             const char *new_name, HangarLabProgress progress,
+                                             gpointer progress_data, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  LabJob *job;
+
+  g_return_if_fail (HANGAR_IS_EMBEDDED_CONNECTION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  job = g_new0 (LabJob, 1);
+  job->filename = g_file_get_path (file);
+  job->new_name = g_strdup (new_name);
+  job->relay = _hangar_lab_progress_relay_new (progress, progress_data);
+  if (job->filename == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data,
+                               hangar_embedded_connection_import_lab_async, G_IO_ERROR,
+                               G_IO_ERROR_NOT_SUPPORTED,
+                               _ ("Labs can be imported from a folder of this computer only."));
+      job->store = g_object_ref (self->store);
+      lab_job_free (job);
+      return;
+    }
+  run_lab_job (self, job, cancellable, callback, user_data,
+               hangar_embedded_connection_import_lab_async);
+}
+
+HangarLab *
+hangar_embedded_connection_create_lab_finish (HangarEmbeddedConnection *self, GAsyncResult *result,
+                                              GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -667,6 +960,7 @@ hangar_embedded_connection_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->machines, g_hash_table_unref);
+  g_clear_object (&self->labs);
   g_clear_pointer (&self->directory_monitors, g_hash_table_unref);
   G_OBJECT_CLASS (hangar_embedded_connection_parent_class)->finalize (object);
 }
@@ -693,6 +987,7 @@ hangar_embedded_connection_init (HangarEmbeddedConnection *self)
   self->stats_interval_ms = 1000;
   self->cancellable = g_cancellable_new ();
   self->machines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->labs = g_list_store_new (HANGAR_TYPE_LAB);
   self->directory_monitors =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_object_unref);
 }

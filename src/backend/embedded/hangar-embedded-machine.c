@@ -883,6 +883,56 @@ hangar_embedded_machine_open_serial_finish (HangarMachine *machine, GAsyncResult
 }
 
 static void
+screendump_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonObject) reply = NULL;
+  GError *error = NULL;
+
+  reply = hv_client_execute_finish (HV_CLIENT (source), result, &error);
+  if (reply == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* No waiting for a client still connecting: a thumbnail just tries again. */
+void
+hangar_embedded_machine_screendump_async (HangarEmbeddedMachine *self, const char *filename,
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonObject) arguments = NULL;
+
+  g_return_if_fail (HANGAR_IS_EMBEDDED_MACHINE (self));
+  g_return_if_fail (g_path_is_absolute (filename));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hangar_embedded_machine_screendump_async);
+  if (self->client == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _ ("“%s” is not running, or Hangar is still connecting to it."),
+                               hangar_machine_get_name (HANGAR_MACHINE (self)));
+      return;
+    }
+  arguments = json_object_new ();
+  json_object_set_string_member (arguments, "filename", filename);
+  hv_client_execute (self->client, "screendump", arguments, cancellable, screendump_done,
+                     g_steal_pointer (&task));
+}
+
+gboolean
+hangar_embedded_machine_screendump_finish (HangarEmbeddedMachine *self, GAsyncResult *result,
+                                           GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
 hangar_embedded_machine_class_init (HangarEmbeddedMachineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);

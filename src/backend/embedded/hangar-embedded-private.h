@@ -6,6 +6,7 @@
 
 #include "hangar-embedded-connection.h"
 #include "hangar-embedded-machine.h"
+#include "hangar-lab.h"
 
 G_BEGIN_DECLS
 
@@ -41,5 +42,22 @@ HangarMachineSpec *_hangar_embedded_spec_from_config (const HvMachineConfig *con
 /* BASE (may be NULL) keeps what the spec does not say: UUID, MACs, unknown keys. */
 HvMachineConfig *_hangar_embedded_config_from_spec (const HangarMachineSpec *spec,
                                                     const HvMachineConfig *base);
+
+/* hangar-lab.c: labs follow the connection's scans. */
+HangarLab *_hangar_lab_new (HangarEmbeddedConnection *connection, const HvLabConfig *config);
+void _hangar_lab_apply (HangarLab *self, const HvLabConfig *config);
+void _hangar_lab_detach (HangarLab *self);
+/* Main thread: the members' addresses from LEASES (HvNetworkLease), matched
+ * by the MAC of each member's card on the lab's network. */
+void _hangar_lab_apply_leases (HangarLab *self, GPtrArray *leases);
+
+/* Hands a worker thread's HvLabProgress reports to the thread that made the
+ * relay; _finish (any thread) drops the reports not delivered yet. */
+typedef struct _HangarLabProgressRelay HangarLabProgressRelay;
+HangarLabProgressRelay *_hangar_lab_progress_relay_new (HangarLabProgress progress,
+                                                        gpointer user_data);
+/* An HvLabProgress, called in any thread, with the relay as USER_DATA. */
+void _hangar_lab_progress_relay_report (double fraction, const char *member, gpointer user_data);
+void _hangar_lab_progress_relay_finish (HangarLabProgressRelay *relay);
 
 G_END_DECLS
