@@ -34,7 +34,11 @@ write_all (int fd, const char *line)
 void
 hv_daemon_init (void)
 {
-  setlocale (LC_ALL, "");
+  /* Only what translated messages need: every locale category loaded is
+   * memory that each guest's process keeps, and nothing here formats
+   * numbers, dates or money for people. */
+  setlocale (LC_CTYPE, "");
+  setlocale (LC_MESSAGES, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
