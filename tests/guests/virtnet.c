@@ -3,12 +3,14 @@
  * The "virtnet" guest: finds the virtio-net function (1af4:1041) on PCI
  * bus 0, brings up its receive and transmit queues (polled, no
  * interrupts), reads its MAC address and link status, posts receive
- * buffers, broadcasts a DHCP DISCOVER and waits for the OFFER. Lines:
+ * buffers, broadcasts a DHCP DISCOVER and waits for the OFFER, then
+ * REQUESTs the offered address and waits for the ACK. Lines:
  *
  *   pci: <dev> 1af4:1041
  *   net: mac <mac> link up
  *   net: discover sent
  *   net: offer <ip> from <server>
+ *   net: ack <ip>
  *   virtnet: done                 (or FAIL <what>: <why>)
  */
 #include "guest.h"
@@ -197,11 +199,13 @@ ip_checksum (const uint8_t *p, unsigned len)
   return ~sum;
 }
 
-/* Ethernet, IPv4 and UDP around a BOOTP DISCOVER of 300 bytes. */
+/* Ethernet, IPv4 and UDP around a 300-byte BOOTP message of DHCP TYPE
+ * (1 DISCOVER, 3 REQUEST); a REQUEST names the offered address and its
+ * server (options 50 and 54). */
 static unsigned
-build_discover (uint8_t *f)
+build_dhcp (uint8_t *f, uint8_t type, const uint8_t *requested, const uint8_t *server)
 {
-  uint8_t *ip = f + 14, *udp = ip + 20, *bootp = udp + 8;
+  uint8_t *ip = f + 14, *udp = ip + 20, *bootp = udp + 8, *option = bootp + 240;
 
   memset (f, 0, 342);
   memset (f, 0xff, 6);
@@ -223,34 +227,45 @@ build_discover (uint8_t *f)
   put16 (bootp + 10, 0x8000); /* broadcast the reply */
   memcpy (bootp + 28, mac, 6);
   put32 (bootp + 236, 0x63825363);
-  bootp[240] = 53; /* DHCP message type: DISCOVER */
-  bootp[241] = 1;
-  bootp[242] = 1;
-  bootp[243] = 255;
+  *option++ = 53; /* DHCP message type */
+  *option++ = 1;
+  *option++ = type;
+  if (requested != NULL)
+    {
+      *option++ = 50; /* requested address */
+      *option++ = 4;
+      memcpy (option, requested, 4);
+      option += 4;
+      *option++ = 54; /* server identifier */
+      *option++ = 4;
+      memcpy (option, server, 4);
+      option += 4;
+    }
+  *option = 255;
   return 342;
 }
 
+/* Sends the frame built in tx_buf as transmit descriptor SENT (0, 1...). */
 static const char *
-send_discover (void)
+send_frame (unsigned len, uint16_t sent)
 {
   Queue *q = &queues[1];
-  unsigned len = build_discover (tx_buf + HDR_LEN);
 
   memset (tx_buf, 0, HDR_LEN);
-  q->desc[0].addr = (uintptr_t) tx_buf;
-  q->desc[0].len = HDR_LEN + len;
-  q->desc[0].flags = 0;
-  publish (q, 0);
+  q->desc[sent].addr = (uintptr_t) tx_buf;
+  q->desc[sent].len = HDR_LEN + len;
+  q->desc[sent].flags = 0;
+  publish (q, sent);
   kick (1);
   for (unsigned i = 0; i < SPIN_LIMIT; i++)
     {
-      if (*(volatile uint16_t *) &q->used_idx == 1)
+      if (*(volatile uint16_t *) &q->used_idx == sent + 1)
         return NULL;
     }
   return "the transmit buffer did not come back";
 }
 
-/* The DHCP message type of an OFFER for our DISCOVER, or 0. */
+/* The DHCP message type of a reply to our messages, or 0. */
 static unsigned
 dhcp_type (const uint8_t *f, uint32_t len)
 {
@@ -275,17 +290,20 @@ print_ip (const char *what, const uint8_t *a)
   con_printf ("%s%u.%u.%u.%u", what, a[0], a[1], a[2], a[3]);
 }
 
+/* Waits for a DHCP reply of TYPE (2 OFFER, 5 ACK) and copies its
+ * address and server's into YOURS and SERVER. */
 static const char *
-wait_offer (void)
+wait_reply (unsigned type, uint8_t *yours, uint8_t *server)
 {
+  static uint16_t seen;
   Queue *q = &queues[0];
-  uint16_t seen = 0;
 
   for (unsigned spin = 0; spin < SPIN_LIMIT; spin++)
     {
       uint16_t id, used = *(volatile uint16_t *) &q->used_idx;
       uint32_t len;
       const uint8_t *f;
+      unsigned got;
 
       if (used == seen)
         continue;
@@ -297,17 +315,18 @@ wait_offer (void)
       if (get16 (rx_bufs[id] + 10) != 1 || rx_bufs[id][0] != 0 || rx_bufs[id][1] != 0)
         return "unexpected virtio-net header";
       f = rx_bufs[id] + HDR_LEN;
-      if (dhcp_type (f, len - HDR_LEN) == 2)
+      got = dhcp_type (f, len - HDR_LEN);
+      if (got == type)
         {
-          print_ip ("net: offer ", f + 14 + 28 + 16);
-          print_ip (" from ", f + 14 + 12);
-          con_printf ("\n");
-          return NULL;
+          memcpy (yours, f + 14 + 28 + 16, 4);
+          memcpy (server, f + 14 + 12, 4);
         }
-      post_rx (id); /* something else: give the buffer back */
+      post_rx (id); /* copied what counts: give the buffer back */
       kick (0);
+      if (got == type)
+        return NULL;
     }
-  return "no DHCP OFFER";
+  return type == 2 ? "no DHCP OFFER" : "no DHCP ACK";
 }
 
 static bool
@@ -321,6 +340,7 @@ run (const char *error)
 void
 guest_main (const GuestBoot *boot)
 {
+  uint8_t offered[4], server[4];
   int dev = -1;
 
   for (unsigned d = 0; d < 32 && dev < 0; d++)
@@ -343,10 +363,18 @@ guest_main (const GuestBoot *boot)
   for (unsigned i = 0; i < RX_BUFS; i++)
     post_rx (i);
   kick (0);
-  if (!run (send_discover ()))
+  if (!run (send_frame (build_dhcp (tx_buf + HDR_LEN, 1, NULL, NULL), 0)))
     return;
   con_printf ("net: discover sent\n");
-  if (!run (wait_offer ()))
+  if (!run (wait_reply (2, offered, server)))
     return;
+  print_ip ("net: offer ", offered);
+  print_ip (" from ", server);
+  con_printf ("\n");
+  if (!run (send_frame (build_dhcp (tx_buf + HDR_LEN, 3, offered, server), 1)) ||
+      !run (wait_reply (5, offered, server)))
+    return;
+  print_ip ("net: ack ", offered);
+  con_printf ("\n");
   con_printf ("virtnet: done\n");
 }

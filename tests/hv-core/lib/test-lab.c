@@ -2,7 +2,7 @@
 /* Labs in libhvcore: the definition file, a cancelled creation that leaves
  * nothing, and members on an isolated lab network reaching each other
  * through the real hv-net (the virtnet tiny guest broadcasts a DHCP
- * DISCOVER).
+ * DISCOVER), and leasing addresses from a nat lab network's router.
  *
  *   test-lab HV_VMM HV_NET VIRTNET_IMAGE --tap */
 #include "config.h"
@@ -353,6 +353,76 @@ test_members_reach_each_other (Fixture *f, gconstpointer data)
   g_assert_null (hv_network_lookup (hv_store_get_runtime (f->store), "net", NULL));
 }
 
+/* MEMBER's first MAC, as its machine.conf has it. */
+static char *
+member_mac (Fixture *f, const char *member)
+{
+  g_autoptr (HvMachineConfig) config = hv_store_load_machine (f->store, member, NULL);
+
+  g_assert_nonnull (config);
+  return g_strdup (((HvNicConfig *) g_ptr_array_index (config->nics, 0))->mac);
+}
+
+/* The address network NAME leased to MAC, or NULL. */
+static char *
+leased_address (Fixture *f, const char *name, const char *mac)
+{
+  g_autoptr (GPtrArray) leases =
+      hv_network_query_leases (hv_store_get_runtime (f->store), name, NULL, NULL);
+
+  for (guint i = 0; leases != NULL && i < leases->len; i++)
+    {
+      const HvNetworkLease *lease = g_ptr_array_index (leases, i);
+
+      if (g_ascii_strcasecmp (lease->mac, mac) == 0 && g_str_equal (lease->source, "dhcp"))
+        return g_strdup (lease->address);
+    }
+  return NULL;
+}
+
+/* On a nat lab the members lease addresses from the lab network's router,
+ * and the lab can tell which member has which (the virtnet guest does a
+ * whole DISCOVER, OFFER, REQUEST, ACK). */
+static void
+test_members_lease_addresses (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HvLabConfig) config = hv_lab_config_new ("dhcp", "tpl", 2, HV_NETWORK_MODE_NAT);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *mac1 = NULL, *mac2 = NULL;
+  g_autofree char *address1 = NULL, *address2 = NULL;
+  g_autofree char *prefix = NULL;
+  gint64 deadline;
+
+  create_template (f, virtnet_image);
+  config->subnet = g_strdup ("10.0.42.0/24");
+  g_assert_true (hv_lab_create (f->store, config, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  mac1 = member_mac (f, "dhcp-pc01");
+  mac2 = member_mac (f, "dhcp-pc02");
+  g_assert_true (hv_lab_start (f->store, "dhcp", NULL, &error));
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while ((address1 == NULL || address2 == NULL) && g_get_monotonic_time () < deadline)
+    {
+      if (address1 == NULL)
+        address1 = leased_address (f, "dhcp", mac1);
+      if (address2 == NULL)
+        address2 = leased_address (f, "dhcp", mac2);
+      g_usleep (50 * 1000);
+    }
+  g_assert_nonnull (address1);
+  g_assert_nonnull (address2);
+  g_assert_cmpstr (address1, !=, address2);
+  g_assert_true (g_str_has_prefix (address1, "10.0.42."));
+  g_assert_true (g_str_has_prefix (address2, "10.0.42."));
+
+  g_assert_true (hv_lab_force_off (f->store, "dhcp", &error));
+  g_assert_no_error (error);
+  g_assert_true (hv_lab_delete (f->store, "dhcp", TRUE, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -371,5 +441,7 @@ main (int argc, char **argv)
               test_cancelled_create_leaves_nothing, fixture_tear_down);
   g_test_add ("/hv-core/lab/members-reach-each-other", Fixture, NULL, fixture_set_up,
               test_members_reach_each_other, fixture_tear_down);
+  g_test_add ("/hv-core/lab/members-lease-addresses", Fixture, NULL, fixture_set_up,
+              test_members_lease_addresses, fixture_tear_down);
   return g_test_run ();
 }

@@ -76,7 +76,7 @@ run_guest (Fixture *f, const char *nic)
 }
 
 static void
-test_dhcp_offer (Fixture *f, gconstpointer data)
+test_dhcp_lease (Fixture *f, gconstpointer data)
 {
   g_autofree char *log = run_guest (f, "mac=52:54:00:ab:cd:ef,backend=user");
 
@@ -86,6 +86,7 @@ test_dhcp_offer (Fixture *f, gconstpointer data)
   /* libslirp's default network: the first address it leases, from its
    * router. */
   g_assert_nonnull (strstr (log, "net: offer 10.0.2.15 from 10.0.2.2\r\n"));
+  g_assert_nonnull (strstr (log, "net: ack 10.0.2.15\r\n"));
   g_assert_nonnull (strstr (log, "virtnet: done\r\n"));
   g_assert_null (strstr (log, "FAIL"));
 }
@@ -127,7 +128,7 @@ main (int argc, char **argv)
     g_error ("usage: %s HV-VMM GUEST-PVH", argv[0]);
   vmm_path = argv[1];
   guest_path = argv[2];
-  g_test_add ("/hv-core/virtnet-guest/dhcp-offer", Fixture, NULL, setup, test_dhcp_offer, teardown);
+  g_test_add ("/hv-core/virtnet-guest/dhcp-lease", Fixture, NULL, setup, test_dhcp_lease, teardown);
   g_test_add ("/hv-core/virtnet-guest/bad-nic", Fixture, NULL, setup, test_bad_nic, teardown);
   return g_test_run ();
 }
