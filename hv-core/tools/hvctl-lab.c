@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* hvctl lab: a template, N member clones on one network (lab-conf.md). */
+#define _GNU_SOURCE /* rpmatch () */
 #include "config.h"
 
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "hvctl.h"
@@ -420,7 +422,8 @@ confirm_reset (const char *name, GError **error)
   g_print (_ ("Replace the disks of every machine of “%s” with fresh copies of the template’s? "
               "What was saved on them is lost. [y/N] "),
            name);
-  if (fgets (answer, sizeof answer, stdin) != NULL && (answer[0] == 'y' || answer[0] == 'Y'))
+  /* rpmatch () knows the locale's own yes ("s" in Spanish, "y" too). */
+  if (fgets (answer, sizeof answer, stdin) != NULL && rpmatch (answer) == 1)
     return TRUE;
   g_set_error_literal (error, HV_ERROR, HV_ERROR_FAILED, _ ("Nothing was reset"));
   return FALSE;
@@ -493,7 +496,8 @@ lab_export (int argc, char **argv, GError **error)
 static char *import_name;
 
 static const GOptionEntry import_entries[] = {
-  { "name", 0, 0, G_OPTION_ARG_STRING, &import_name, N_ ("Name the lab NAME here"), N_ ("NAME") },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &import_name, N_ ("Give the imported lab the name NAME"),
+    N_ ("NAME") },
   { NULL },
 };
 

@@ -491,7 +491,7 @@ static const Command commands[] = {
   { "rm", N_ ("NAME"), N_ ("Delete a defined machine (--disks: its disk images too)."),
     hvctl_cmd_rm },
   { "net", N_ ("create|list|rm|start|stop|leases"),
-    N_ ("Define, list, delete, start and stop virtual networks; show their guests' addresses."),
+    N_ ("Define, list, delete, start and stop virtual networks; show their guests’ addresses."),
     hvctl_cmd_net },
   { "lab", N_ ("create|list|show|start|stop|reset|rm|export|import"),
     N_ ("Labs: copies of a template machine on a network of their own."), hvctl_cmd_lab },
