@@ -18,8 +18,6 @@ export XDG_RUNTIME_DIR="$work/run"
 export XDG_DATA_HOME="$work/data"
 mkdir -m 0700 "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME"
 store=$XDG_DATA_HOME/hangar
-passed=0
-failed=0
 
 cleanup () {
   for lab in class copy; do "$hvctl" lab stop --force "$lab" >/dev/null 2>&1; done
@@ -29,42 +27,12 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-pass () { passed=$((passed + 1)); echo "ok - $1"; }
-fail () { failed=$((failed + 1)); echo "not ok - $1"; }
-
-snapshot () {
+# Every file under the store, with its size and mode: what a refused
+# command must not change.
+unchanged_state () {
   find "$store" -printf '%P %s %m\n' 2>/dev/null | sort
 }
-
-# expect_error NAME REGEX COMMAND...: one "hvctl:" line, status != 0, store unchanged.
-expect_error () {
-  name=$1 regex=$2
-  shift 2
-  before=$(snapshot)
-  timeout 60 "$@" </dev/null >"$work/out" 2>"$work/err"
-  status=$?
-  if [ $status -eq 0 ]; then
-    fail "$name: exit status 0"
-  elif [ "$(wc -l <"$work/err")" -ne 1 ] || ! grep -q '^hvctl: ' "$work/err"; then
-    fail "$name: stderr is not one 'hvctl:' line:"; sed 's/^/#   /' "$work/err"
-  elif ! grep -Eq -- "$regex" "$work/err"; then
-    fail "$name: message does not match /$regex/:"; sed 's/^/#   /' "$work/err"
-  elif [ "$(snapshot)" != "$before" ]; then
-    fail "$name: the store changed"
-  else
-    pass "$name: $(cat "$work/err")"
-  fi
-}
-
-expect_ok () {
-  name=$1
-  shift
-  if timeout 120 "$@" </dev/null >"$work/out" 2>"$work/err"; then
-    pass "$name"
-  else
-    fail "$name: status $?"; sed 's/^/#   /' "$work/err"
-  fi
-}
+. "$(dirname "$0")/hvctl-test.sh"
 
 member_state () {
   "$hvctl" list | awk -v m="$1" '$1 == m { print $2 }'
@@ -181,6 +149,4 @@ expect_ok "lab rm without --disks" "$hvctl" lab rm copy
 expect_error "a kept disk blocks a new member" "holds the disks of a deleted machine" \
   "$hvctl" lab import "$work/class.lab" --name copy
 
-echo "1..$((passed + failed))"
-echo "# $passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish

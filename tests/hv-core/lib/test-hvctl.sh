@@ -17,8 +17,6 @@ chmod 0755 "$work" # the /dev/kvm permission case runs as nobody
 export XDG_RUNTIME_DIR="$work/run"
 mkdir -m 0700 "$XDG_RUNTIME_DIR"
 vms=$XDG_RUNTIME_DIR/hangar/vms
-passed=0
-failed=0
 bg_pid=
 
 cleanup () {
@@ -34,46 +32,12 @@ cleanup () {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-pass () { passed=$((passed + 1)); echo "ok - $1"; }
-fail () { failed=$((failed + 1)); echo "not ok - $1"; }
-
 # What is in the runtime directory besides the launch lock: after a case,
 # nothing more than before it.
-leftovers () {
+unchanged_state () {
   find "$vms" -mindepth 1 ! -name .launch.lock 2>/dev/null
 }
-
-# expect_error NAME REGEX COMMAND...: fails with one "hvctl: " line matching REGEX.
-expect_error () {
-  name=$1 regex=$2
-  shift 2
-  before=$(leftovers)
-  timeout 60 "$@" </dev/null >"$work/out" 2>"$work/err"
-  status=$?
-  lines=$(wc -l <"$work/err")
-  if [ $status -eq 0 ]; then
-    fail "$name: exit status 0"
-  elif [ "$lines" -ne 1 ] || ! grep -q '^hvctl: ' "$work/err"; then
-    fail "$name: stderr is not one 'hvctl:' line:"; sed 's/^/#   /' "$work/err"
-  elif ! grep -Eq -- "$regex" "$work/err"; then
-    fail "$name: message does not match /$regex/:"; sed 's/^/#   /' "$work/err"
-  elif [ "$(leftovers)" != "$before" ]; then
-    fail "$name: left behind: $(leftovers)"
-  else
-    pass "$name: $(cat "$work/err")"
-  fi
-}
-
-# expect_ok NAME COMMAND...
-expect_ok () {
-  name=$1
-  shift
-  if timeout 60 "$@" >"$work/out" 2>"$work/err"; then
-    pass "$name"
-  else
-    fail "$name: status $?"; sed 's/^/#   /' "$work/err"
-  fi
-}
+. "$(dirname "$0")/hvctl-test.sh"
 
 # wait_for COMMAND...: up to 60 s for COMMAND to succeed.
 wait_for () {
@@ -209,7 +173,7 @@ status=$?
 [ $status -eq 0 ] && pass "run ends with 0 when the guest is ended" ||
   { fail "run ended with $status"; sed 's/^/#   /' "$work/t.err"; }
 grep -q "ticker: ready" "$work/t.out" && pass "run showed the console" || fail "run showed no console output"
-[ -z "$(leftovers)" ] && pass "kill left nothing" || fail "kill left: $(leftovers)"
+[ -z "$(unchanged_state)" ] && pass "kill left nothing" || fail "kill left: $(unchanged_state)"
 
 "$hvctl" run --name f --kernel "$ticker" </dev/null >/dev/null 2>"$work/f.err" &
 bg_pid=$!
@@ -218,7 +182,7 @@ expect_ok "stop --force" "$hvctl" stop --force f
 wait_bg
 status=$?
 [ $status -eq 0 ] && pass "run ends with 0 after stop --force" || fail "run ended with $status"
-[ -z "$(leftovers)" ] && pass "stop --force left nothing" || fail "stop --force left: $(leftovers)"
+[ -z "$(unchanged_state)" ] && pass "stop --force left nothing" || fail "stop --force left: $(unchanged_state)"
 
 # A hung hv-vmm (stopped): still found by name; kill ends it with SIGKILL.
 "$hvctl" run --name h --kernel "$ticker" </dev/null >/dev/null 2>"$work/h.err" &
@@ -234,7 +198,7 @@ status=$?
 [ $status -eq 1 ] && grep -q "^hvctl: .*ended without the guest powering off" "$work/h.err" &&
   pass "run reports the killed hypervisor process" ||
   { fail "run ended with $status:"; sed 's/^/#   /' "$work/h.err"; }
-[ -z "$(leftovers)" ] && pass "killing a hung guest left nothing" || fail "left: $(leftovers)"
+[ -z "$(unchanged_state)" ] && pass "killing a hung guest left nothing" || fail "left: $(unchanged_state)"
 
 # ---- the console ----
 
@@ -255,7 +219,7 @@ status=$?
 grep -q "abcq" "$work/echo.out" && grep -q "bye" "$work/echo.out" &&
   pass "piped input reached the guest" || { fail "echo output:"; sed 's/^/#   /' "$work/echo.out"; }
 grep -q "echo: ready" "$work/console.log" && pass "console log written" || fail "no console log"
-[ -z "$(leftovers)" ] && pass "power-off left nothing" || fail "power-off left: $(leftovers)"
+[ -z "$(unchanged_state)" ] && pass "power-off left nothing" || fail "power-off left: $(unchanged_state)"
 
 # A second reader with hvctl console; it types, the guest answers, powers off.
 mkfifo "$work/keys"
@@ -274,8 +238,6 @@ bg_status=$?
   { fail "console ended with $status"; sed 's/^/#   /' "$work/console.out" "$work/console.err"; }
 grep -q "xyq" "$work/e.out" && pass "the other reader saw the same output" || fail "the run's console missed output"
 [ $bg_status -eq 0 ] && pass "run exits 0 when the guest powers off" || fail "run ended with $bg_status"
-[ -z "$(leftovers)" ] && pass "nothing left after the console session" || fail "left: $(leftovers)"
+[ -z "$(unchanged_state)" ] && pass "nothing left after the console session" || fail "left: $(unchanged_state)"
 
-echo "1..$((passed + failed))"
-echo "# $passed passed, $failed failed"
-[ $failed -eq 0 ]
+finish
