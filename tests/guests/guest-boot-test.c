@@ -27,6 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test-tree.h"
+
 #define RUN_TIMEOUT_S   60
 #define READY_TIMEOUT_S 30
 #define POLL_US         10000
@@ -90,24 +92,6 @@ run_dump (Run *run)
     g_printerr ("---- VMM stderr ----\n%s\n", err);
 }
 
-static gboolean
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  return g_rmdir (path) == 0;
-}
-
 static void
 run_free (Run *run)
 {
@@ -121,7 +105,7 @@ run_free (Run *run)
   if (run->in_fd >= 0)
     close (run->in_fd);
   if (run->tmpdir)
-    remove_tree (run->tmpdir);
+    test_remove_tree (run->tmpdir);
   g_free (run->tmpdir);
   g_free (run->runtime_dir);
   g_free (run->log_path);

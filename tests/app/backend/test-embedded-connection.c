@@ -10,6 +10,8 @@
 
 #include "hangar-embedded-connection.h"
 
+#include "test-tree.h"
+
 #define TIMEOUT_S 30
 
 typedef struct
@@ -108,23 +110,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, entry, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   HvRuntime *runtime = hv_store_get_runtime (fixture->store);
@@ -135,7 +120,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   for (guint i = 0; guests != NULL && i < guests->len; i++)
     hv_runtime_kill_guest (runtime, g_ptr_array_index (guests, i), NULL);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->root);
+  test_remove_tree (fixture->root);
   g_free (fixture->root);
 }
 
@@ -522,6 +507,6 @@ main (int argc, char **argv)
   ADD ("settings", test_settings);
 #undef ADD
   status = g_test_run ();
-  remove_tree (base);
+  test_remove_tree (base);
   return status;
 }

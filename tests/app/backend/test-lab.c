@@ -11,6 +11,8 @@
 
 #include "hangar-embedded-private.h"
 
+#include "test-tree.h"
+
 #define TIMEOUT_S 60
 
 typedef struct
@@ -105,23 +107,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, entry, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   HvRuntime *runtime = hv_store_get_runtime (fixture->store);
@@ -135,7 +120,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   for (guint i = 0; networks != NULL && i < networks->len; i++)
     hv_network_stop (runtime, g_ptr_array_index (networks, i), 2000, NULL);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->root);
+  test_remove_tree (fixture->root);
   g_free (fixture->root);
 }
 
@@ -602,6 +587,6 @@ main (int argc, char **argv)
   ADD ("made-elsewhere", test_made_elsewhere);
 #undef ADD
   status = g_test_run ();
-  remove_tree (base);
+  test_remove_tree (base);
   return status;
 }

@@ -24,6 +24,8 @@
 
 #include "fbpattern.h"
 
+#include "test-tree.h"
+
 #define WIDTH      320
 #define HEIGHT     200
 #define TIMEOUT_S  60
@@ -84,24 +86,6 @@ wake_up (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* The guest */
 
 /* A failed assertion aborts the test: its guests must not outlive it. */
@@ -160,7 +144,7 @@ guest_free (Guest *g)
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   g_assert_false (g_file_test (g->runtime_dir, G_FILE_TEST_EXISTS));
-  remove_tree (g->tmp);
+  test_remove_tree (g->tmp);
   g_free (g->tmp);
   g_free (g->xdg);
   g_free (g->runtime_dir);
