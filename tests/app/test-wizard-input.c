@@ -21,6 +21,8 @@
 #include "hangar-new-machine-wizard.h"
 #include "hangar-window.h"
 
+#include "test-loop.h"
+
 static void
 spin_ms (guint milliseconds)
 {
@@ -37,12 +39,6 @@ static char *kernel_path;
 static gint64 started;
 
 /* ---- Real input, through xdotool ---- */
-
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
 
 static gboolean
 has_result (gpointer data)
@@ -73,7 +69,7 @@ xdotool (const char *first, ...)
   joined = g_strjoinv (" ", argv);
   process = g_subprocess_newv ((const char *const *) argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, store_result, &result);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, test_store_result, &result);
   wait_for (has_result, &result, joined);
   g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &output, NULL, &error));
   g_assert_no_error (error);

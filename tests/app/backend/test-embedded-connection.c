@@ -11,6 +11,7 @@
 #include "hangar-embedded-connection.h"
 
 #include "test-tree.h"
+#include "test-loop.h"
 
 #define TIMEOUT_S 30
 
@@ -21,47 +22,6 @@ typedef struct
   HangarConnection *connection;
 } Fixture;
 
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-/* Spins the main loop until *SLOT is set. */
-static GAsyncResult *
-wait_for_result (GAsyncResult **slot)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
-
-  while (*slot == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return *slot;
-}
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main loop until CHECK (DATA) holds; FALSE after TIMEOUT_S. */
-static gboolean
-wait_until (gboolean (*check) (gpointer data), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
-  guint timer = g_timeout_add (50, wake_up, NULL);
-
-  while (!check (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timer);
-  return check (data);
-}
-
 static HangarConnection *
 open_connection (HvStore *store)
 {
@@ -70,8 +30,9 @@ open_connection (HvStore *store)
   g_autoptr (GError) error = NULL;
 
   hangar_embedded_connection_set_stats_interval (HANGAR_EMBEDDED_CONNECTION (connection), 100);
-  hangar_connection_open_async (connection, NULL, store_result, &result);
-  g_assert_true (hangar_connection_open_finish (connection, wait_for_result (&result), &error));
+  hangar_connection_open_async (connection, NULL, test_store_result, &result);
+  g_assert_true (hangar_connection_open_finish (connection,
+                                                test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
   g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_STATE_CONNECTED);
   return connection;
@@ -152,7 +113,7 @@ assert_state_soon (HangarMachine *machine, HangarMachineState state)
 {
   StateWait wait = { machine, state };
 
-  if (!wait_until (state_reached, &wait))
+  if (!test_wait_until (state_reached, &wait, TIMEOUT_S))
     g_error ("%s is %s, not %s", hangar_machine_get_name (machine),
              hangar_machine_state_to_string (hangar_machine_get_state (machine)),
              hangar_machine_state_to_string (state));
@@ -166,8 +127,9 @@ run_action (HangarMachine *machine, HangarMachineAction action)
 
   gboolean done;
 
-  hangar_machine_run_action_async (machine, action, NULL, store_result, &result);
-  done = hangar_machine_run_action_finish (machine, wait_for_result (&result), &error);
+  hangar_machine_run_action_async (machine, action, NULL, test_store_result, &result);
+  done =
+      hangar_machine_run_action_finish (machine, test_wait_for_result (&result, TIMEOUT_S), &error);
   g_assert_no_error (error);
   g_assert_true (done);
 }
@@ -212,7 +174,7 @@ test_lifecycle (Fixture *fixture, gconstpointer data)
   run_action (machine, HANGAR_MACHINE_ACTION_START);
   assert_state_soon (machine, HANGAR_MACHINE_STATE_RUNNING);
   /* Sampled from the hv-vmm process: its resident memory. */
-  g_assert_true (wait_until (has_memory_metric, machine));
+  g_assert_true (test_wait_until (has_memory_metric, machine, TIMEOUT_S));
 
   /* Neither renamed nor deleted while it runs. */
   g_assert_false (hv_store_rename_machine (fixture->store, "alpha", "omega", &error));
@@ -243,8 +205,9 @@ test_autostart (Fixture *fixture, gconstpointer data)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  hangar_machine_set_autostart_async (alpha, TRUE, NULL, store_result, &result);
-  g_assert_true (hangar_machine_set_autostart_finish (alpha, wait_for_result (&result), &error));
+  hangar_machine_set_autostart_async (alpha, TRUE, NULL, test_store_result, &result);
+  g_assert_true (hangar_machine_set_autostart_finish (
+      alpha, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
 
   hangar_embedded_connection_start_autostart (HANGAR_EMBEDDED_CONNECTION (fixture->connection));
@@ -272,8 +235,9 @@ test_consoles (Fixture *fixture, gconstpointer data)
   char buffer[256];
 
   /* Not running: nothing to open. */
-  hangar_machine_open_serial_async (machine, NULL, store_result, &result);
-  g_assert_null (hangar_machine_open_serial_finish (machine, wait_for_result (&result), &error));
+  hangar_machine_open_serial_async (machine, NULL, test_store_result, &result);
+  g_assert_null (hangar_machine_open_serial_finish (
+      machine, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
   g_clear_error (&error);
   g_clear_object (&result);
@@ -281,8 +245,9 @@ test_consoles (Fixture *fixture, gconstpointer data)
   run_action (machine, HANGAR_MACHINE_ACTION_START);
   assert_state_soon (machine, HANGAR_MACHINE_STATE_RUNNING);
 
-  hangar_machine_open_serial_async (machine, NULL, store_result, &result);
-  serial = hangar_machine_open_serial_finish (machine, wait_for_result (&result), &error);
+  hangar_machine_open_serial_async (machine, NULL, test_store_result, &result);
+  serial = hangar_machine_open_serial_finish (machine, test_wait_for_result (&result, TIMEOUT_S),
+                                              &error);
   g_assert_no_error (error);
   g_clear_object (&result);
   socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (serial));
@@ -296,10 +261,10 @@ test_consoles (Fixture *fixture, gconstpointer data)
       g_string_append_len (seen, buffer, n);
     }
 
-  hangar_machine_open_graphics_async (machine, NULL, store_result, &result);
-  g_assert_cmpint (
-      hangar_machine_open_graphics_finish (machine, wait_for_result (&result), &unix_path, &error),
-      ==, -1);
+  hangar_machine_open_graphics_async (machine, NULL, test_store_result, &result);
+  g_assert_cmpint (hangar_machine_open_graphics_finish (
+                       machine, test_wait_for_result (&result, TIMEOUT_S), &unix_path, &error),
+                   ==, -1);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_assert_null (unix_path);
 
@@ -375,18 +340,18 @@ test_store_watched (Fixture *fixture, gconstpointer data)
   g_autoptr (HvMachineConfig) config = NULL;
 
   define_machine (fixture->store, "gamma", 1);
-  g_assert_true (wait_until (presence_reached, &wait));
+  g_assert_true (test_wait_until (presence_reached, &wait, TIMEOUT_S));
   /* An edit of machine.conf inside the machine's directory shows too. */
   config = hv_store_load_machine (fixture->store, "gamma", &error);
   g_assert_no_error (error);
   config->cpus = 4;
   g_assert_true (hv_store_update_machine (fixture->store, config, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (has_four_cpus, fixture->connection));
+  g_assert_true (test_wait_until (has_four_cpus, fixture->connection, TIMEOUT_S));
   g_assert_true (hv_store_delete_machine (fixture->store, "gamma", TRUE, &error));
   g_assert_no_error (error);
   wait.present = FALSE;
-  g_assert_true (wait_until (presence_reached, &wait));
+  g_assert_true (test_wait_until (presence_reached, &wait, TIMEOUT_S));
   g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_machines (fixture->connection)),
                     ==, 2);
 }
@@ -409,9 +374,10 @@ test_create_clone_delete (Fixture *fixture, gconstpointer data)
   spec->kernel = g_strdup (g_getenv ("HANGAR_TEST_KERNEL"));
   hangar_machine_spec_add_disk (spec, "disk0.img", 4 << 20, FALSE, FALSE);
   hangar_machine_spec_add_nic (spec, HANGAR_NETWORK_NAT, NULL, NULL);
-  hangar_connection_create_machine_async (fixture->connection, spec, NULL, store_result, &result);
-  created = hangar_connection_create_machine_finish (fixture->connection, wait_for_result (&result),
-                                                     &error);
+  hangar_connection_create_machine_async (fixture->connection, spec, NULL, test_store_result,
+                                          &result);
+  created = hangar_connection_create_machine_finish (
+      fixture->connection, test_wait_for_result (&result, TIMEOUT_S), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hangar_machine_get_name (created), ==, "wizard");
   g_assert_true (hangar_connection_find_machine (fixture->connection, "wizard") == created);
@@ -419,8 +385,8 @@ test_create_clone_delete (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (nic->mac);
 
   g_clear_object (&result);
-  hangar_machine_clone_async (created, "wizard-copy", NULL, store_result, &result);
-  clone = hangar_machine_clone_finish (created, wait_for_result (&result), &error);
+  hangar_machine_clone_async (created, "wizard-copy", NULL, test_store_result, &result);
+  clone = hangar_machine_clone_finish (created, test_wait_for_result (&result, TIMEOUT_S), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hangar_machine_get_name (clone), ==, "wizard-copy");
   g_assert_cmpstr (hangar_machine_get_uuid (clone), !=, hangar_machine_get_uuid (created));
@@ -432,8 +398,9 @@ test_create_clone_delete (Fixture *fixture, gconstpointer data)
   g_assert_true (g_file_test (clone_disk, G_FILE_TEST_IS_REGULAR));
 
   g_clear_object (&result);
-  hangar_machine_delete_async (created, TRUE, NULL, store_result, &result);
-  g_assert_true (hangar_machine_delete_finish (created, wait_for_result (&result), &error));
+  hangar_machine_delete_async (created, TRUE, NULL, test_store_result, &result);
+  g_assert_true (
+      hangar_machine_delete_finish (created, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
   g_assert_null (hangar_connection_find_machine (fixture->connection, "wizard"));
   g_assert_false (g_file_test (created_dir, G_FILE_TEST_EXISTS));
@@ -452,12 +419,14 @@ test_settings (Fixture *fixture, gconstpointer data)
 
   spec->cpus = 3;
   g_clear_pointer (&((HangarNicSpec *) g_ptr_array_index (spec->nics, 0))->mac, g_free);
-  hangar_machine_update_async (machine, spec, NULL, store_result, &result);
-  g_assert_true (hangar_machine_update_finish (machine, wait_for_result (&result), &error));
+  hangar_machine_update_async (machine, spec, NULL, test_store_result, &result);
+  g_assert_true (
+      hangar_machine_update_finish (machine, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
-  hangar_machine_set_autostart_async (machine, TRUE, NULL, store_result, &result);
-  g_assert_true (hangar_machine_set_autostart_finish (machine, wait_for_result (&result), &error));
+  hangar_machine_set_autostart_async (machine, TRUE, NULL, test_store_result, &result);
+  g_assert_true (hangar_machine_set_autostart_finish (
+      machine, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
 
   machine = machine_named (fixture->connection, "alpha");

@@ -12,6 +12,8 @@
 #include "hangar-embedded-install.h"
 #include "hangar-os-detect.h"
 
+#include "test-loop.h"
+
 typedef struct
 {
   const char *path;
@@ -187,19 +189,13 @@ build_iso (const IsoCase *c)
   return g_steal_pointer (&iso);
 }
 
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static HangarInstallInspection *
 inspect (const char *location, HangarInstallKind kind, GError **error)
 {
   GAsyncResult *result = NULL;
   HangarInstallInspection *inspection;
 
-  hangar_install_inspect_async (location, kind, NULL, store_result, &result);
+  hangar_install_inspect_async (location, kind, NULL, test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   inspection = hangar_install_inspect_finish (result, error);
@@ -387,7 +383,7 @@ test_os_list (void)
   g_autoptr (HangarOsInfo) debian = NULL;
   gboolean found = FALSE;
 
-  hangar_os_list_async (NULL, store_result, &result);
+  hangar_os_list_async (NULL, test_store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   list = hangar_os_list_finish (result, NULL);

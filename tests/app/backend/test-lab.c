@@ -12,6 +12,7 @@
 #include "hangar-embedded-private.h"
 
 #include "test-tree.h"
+#include "test-loop.h"
 
 #define TIMEOUT_S 60
 
@@ -25,47 +26,12 @@ typedef struct
 
 static GThread *main_thread;
 
-static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for_result (GAsyncResult **slot)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
-
-  while (*slot == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return *slot;
-}
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Spins the main loop until CHECK (DATA) holds, or fails naming WHAT. */
 static void
 wait_until (gboolean (*check) (gpointer data), gpointer data, const char *what)
 {
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_S * G_USEC_PER_SEC;
-  guint timer = g_timeout_add (50, wake_up, NULL);
-
-  while (!check (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (timer);
+  if (!test_wait_until (check, data, TIMEOUT_S))
+    g_error ("timed out waiting for %s", what);
 }
 
 static void
@@ -100,9 +66,9 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   define_template (fixture->store, "template");
   fixture->connection = hangar_embedded_connection_new_for_store (fixture->store);
   fixture->embedded = HANGAR_EMBEDDED_CONNECTION (fixture->connection);
-  hangar_connection_open_async (fixture->connection, NULL, store_result, &result);
-  g_assert_true (
-      hangar_connection_open_finish (fixture->connection, wait_for_result (&result), &error));
+  hangar_connection_open_async (fixture->connection, NULL, test_store_result, &result);
+  g_assert_true (hangar_connection_open_finish (fixture->connection,
+                                                test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
 }
 
@@ -185,9 +151,9 @@ create_lab (Fixture *fixture, const char *name, guint count, HvNetworkMode mode,
   HangarLab *lab;
 
   hangar_embedded_connection_create_lab_async (fixture->embedded, config, record_progress, progress,
-                                               NULL, store_result, &result);
-  lab = hangar_embedded_connection_create_lab_finish (fixture->embedded, wait_for_result (&result),
-                                                      &error);
+                                               NULL, test_store_result, &result);
+  lab = hangar_embedded_connection_create_lab_finish (
+      fixture->embedded, test_wait_for_result (&result, TIMEOUT_S), &error);
   g_assert_no_error (error);
   g_assert_nonnull (lab);
   return lab;
@@ -202,8 +168,8 @@ run_lab_call (HangarLab *lab, LabCall call)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  call (lab, NULL, store_result, &result);
-  g_assert_true (hangar_lab_action_finish (lab, wait_for_result (&result), &error));
+  call (lab, NULL, test_store_result, &result);
+  g_assert_true (hangar_lab_action_finish (lab, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
 }
 
@@ -325,9 +291,9 @@ test_lifecycle (Fixture *fixture, gconstpointer data)
   lab = create_lab (fixture, "run", 2, HV_NETWORK_MODE_ISOLATED, &progress);
   progress_clear (&progress);
 
-  hangar_lab_query_resources_async (lab, NULL, store_result, &result);
-  g_assert_true (
-      hangar_lab_query_resources_finish (lab, wait_for_result (&result), &resources, &error));
+  hangar_lab_query_resources_async (lab, NULL, test_store_result, &result);
+  g_assert_true (hangar_lab_query_resources_finish (lab, test_wait_for_result (&result, TIMEOUT_S),
+                                                    &resources, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (resources.memory_mib, ==, 2 * 64);
   g_assert_cmpuint (resources.cpus, ==, 2);
@@ -442,8 +408,8 @@ test_reset_delete (Fixture *fixture, gconstpointer data)
   write_marker (disk);
 
   progress_init (&progress);
-  hangar_lab_reset_async (lab, record_progress, &progress, NULL, store_result, &result);
-  g_assert_true (hangar_lab_action_finish (lab, wait_for_result (&result), &error));
+  hangar_lab_reset_async (lab, record_progress, &progress, NULL, test_store_result, &result);
+  g_assert_true (hangar_lab_action_finish (lab, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
   assert_progress (&progress, "reset-pc");
   progress_clear (&progress);
@@ -453,8 +419,8 @@ test_reset_delete (Fixture *fixture, gconstpointer data)
 
   member_directory = hv_store_get_machine_directory (fixture->store, "reset-pc01");
   g_clear_object (&result);
-  hangar_lab_delete_async (lab, TRUE, NULL, store_result, &result);
-  g_assert_true (hangar_lab_action_finish (lab, wait_for_result (&result), &error));
+  hangar_lab_delete_async (lab, TRUE, NULL, test_store_result, &result);
+  g_assert_true (hangar_lab_action_finish (lab, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
   wait_until (has_n_items, &no_labs, "the lab to leave the list");
   wait_until (has_n_items, &template_only, "the members to leave the machine list");
@@ -479,22 +445,22 @@ test_export_import (Fixture *fixture, gconstpointer data)
   progress_init (&progress);
   lab = create_lab (fixture, "moving", 2, HV_NETWORK_MODE_ISOLATED, &progress);
   progress_clear (&progress);
-  hangar_lab_export_async (lab, file, NULL, store_result, &result);
-  g_assert_true (hangar_lab_action_finish (lab, wait_for_result (&result), &error));
+  hangar_lab_export_async (lab, file, NULL, test_store_result, &result);
+  g_assert_true (hangar_lab_action_finish (lab, test_wait_for_result (&result, TIMEOUT_S), &error));
   g_assert_no_error (error);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   g_clear_object (&result);
-  hangar_lab_delete_async (lab, TRUE, NULL, store_result, &result);
-  g_assert_true (hangar_lab_action_finish (lab, wait_for_result (&result), &error));
+  hangar_lab_delete_async (lab, TRUE, NULL, test_store_result, &result);
+  g_assert_true (hangar_lab_action_finish (lab, test_wait_for_result (&result, TIMEOUT_S), &error));
   wait_until (has_n_items, &no_labs, "the lab to leave the list");
 
   g_clear_object (&result);
   progress_init (&progress);
   hangar_embedded_connection_import_lab_async (fixture->embedded, file, NULL, record_progress,
-                                               &progress, NULL, store_result, &result);
-  imported = hangar_embedded_connection_create_lab_finish (fixture->embedded,
-                                                           wait_for_result (&result), &error);
+                                               &progress, NULL, test_store_result, &result);
+  imported = hangar_embedded_connection_create_lab_finish (
+      fixture->embedded, test_wait_for_result (&result, TIMEOUT_S), &error);
   g_assert_no_error (error);
   assert_progress (&progress, "moving-pc");
   progress_clear (&progress);
@@ -519,9 +485,9 @@ test_cancel (Fixture *fixture, gconstpointer data)
   progress_init (&progress);
   g_cancellable_cancel (cancellable);
   hangar_embedded_connection_create_lab_async (fixture->embedded, config, record_progress,
-                                               &progress, cancellable, store_result, &result);
-  lab = hangar_embedded_connection_create_lab_finish (fixture->embedded, wait_for_result (&result),
-                                                      &error);
+                                               &progress, cancellable, test_store_result, &result);
+  lab = hangar_embedded_connection_create_lab_finish (
+      fixture->embedded, test_wait_for_result (&result, TIMEOUT_S), &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (lab);
   progress_clear (&progress);

@@ -10,6 +10,8 @@
 #include "hangar-libvirt-connection.h"
 #include "hangar-libvirt-private.h"
 
+#include "test-loop.h"
+
 typedef struct
 {
   HangarConnection *connection;
@@ -25,28 +27,6 @@ lab_host_uri (void)
 }
 
 static void
-store_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-/* Spins the main loop until the async call under test completes. */
-static GAsyncResult *
-wait_for_result (GAsyncResult **slot)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (*slot == NULL)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return *slot;
-}
-
-static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *uri = lab_host_uri ();
@@ -54,11 +34,11 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 
   fixture->connection = hangar_libvirt_connection_new (uri, "Lab host");
   hangar_libvirt_connection_set_stats_interval (HANGAR_LIBVIRT_CONNECTION (fixture->connection), 0);
-  hangar_connection_open_async (fixture->connection, NULL, store_result, &fixture->result);
+  hangar_connection_open_async (fixture->connection, NULL, test_store_result, &fixture->result);
   g_assert_cmpint (hangar_connection_get_state (fixture->connection), ==,
                    HANGAR_CONNECTION_STATE_CONNECTING);
-  g_assert_true (hangar_connection_open_finish (fixture->connection,
-                                                wait_for_result (&fixture->result), &error));
+  g_assert_true (hangar_connection_open_finish (
+      fixture->connection, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->result);
 }
@@ -84,9 +64,9 @@ run_action (Fixture *fixture, HangarMachine *machine, HangarMachineAction action
 {
   g_autoptr (GError) error = NULL;
 
-  hangar_machine_run_action_async (machine, action, NULL, store_result, &fixture->result);
-  g_assert_true (
-      hangar_machine_run_action_finish (machine, wait_for_result (&fixture->result), &error));
+  hangar_machine_run_action_async (machine, action, NULL, test_store_result, &fixture->result);
+  g_assert_true (hangar_machine_run_action_finish (
+      machine, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_no_error (error);
   g_clear_object (&fixture->result);
 }
@@ -171,17 +151,18 @@ test_action_refused_in_wrong_state (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
 
   /* A running machine cannot be started, nor deleted. */
-  hangar_machine_run_action_async (web, HANGAR_MACHINE_ACTION_START, NULL, store_result,
+  hangar_machine_run_action_async (web, HANGAR_MACHINE_ACTION_START, NULL, test_store_result,
                                    &fixture->result);
   g_assert_false (
-      hangar_machine_run_action_finish (web, wait_for_result (&fixture->result), &error));
+      hangar_machine_run_action_finish (web, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "web"));
   g_clear_object (&fixture->result);
   g_clear_error (&error);
 
-  hangar_machine_delete_async (web, TRUE, NULL, store_result, &fixture->result);
-  g_assert_false (hangar_machine_delete_finish (web, wait_for_result (&fixture->result), &error));
+  hangar_machine_delete_async (web, TRUE, NULL, test_store_result, &fixture->result);
+  g_assert_false (
+      hangar_machine_delete_finish (web, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_nonnull (hangar_connection_find_machine (fixture->connection, "web"));
 }
@@ -195,8 +176,9 @@ test_delete_with_disks (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
   virStorageVolPtr volume;
 
-  hangar_machine_delete_async (db, TRUE, NULL, store_result, &fixture->result);
-  g_assert_true (hangar_machine_delete_finish (db, wait_for_result (&fixture->result), &error));
+  hangar_machine_delete_async (db, TRUE, NULL, test_store_result, &fixture->result);
+  g_assert_true (
+      hangar_machine_delete_finish (db, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_no_error (error);
   g_assert_null (hangar_connection_find_machine (fixture->connection, "db"));
   g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_machines (fixture->connection)),
@@ -220,8 +202,8 @@ test_clone (Fixture *fixture, gconstpointer data)
   const HangarDiskSpec *disk;
   virStorageVolPtr volume;
 
-  hangar_machine_clone_async (db, "db-copy", NULL, store_result, &fixture->result);
-  clone = hangar_machine_clone_finish (db, wait_for_result (&fixture->result), &error);
+  hangar_machine_clone_async (db, "db-copy", NULL, test_store_result, &fixture->result);
+  clone = hangar_machine_clone_finish (db, test_wait_for_result (&fixture->result, 20), &error);
   g_assert_no_error (error);
   g_assert_nonnull (clone);
   g_clear_object (&fixture->result);
@@ -244,8 +226,9 @@ test_clone (Fixture *fixture, gconstpointer data)
   virStorageVolFree (volume);
 
   /* The name is taken now. */
-  hangar_machine_clone_async (db, "db-copy", NULL, store_result, &fixture->result);
-  g_assert_null (hangar_machine_clone_finish (db, wait_for_result (&fixture->result), &error));
+  hangar_machine_clone_async (db, "db-copy", NULL, test_store_result, &fixture->result);
+  g_assert_null (
+      hangar_machine_clone_finish (db, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 }
 
@@ -255,8 +238,9 @@ test_clone_refuses_bad_name (Fixture *fixture, gconstpointer data)
   HangarMachine *db = machine_named (fixture, "db");
   g_autoptr (GError) error = NULL;
 
-  hangar_machine_clone_async (db, "../etc", NULL, store_result, &fixture->result);
-  g_assert_null (hangar_machine_clone_finish (db, wait_for_result (&fixture->result), &error));
+  hangar_machine_clone_async (db, "../etc", NULL, test_store_result, &fixture->result);
+  g_assert_null (
+      hangar_machine_clone_finish (db, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_cmpuint (g_list_model_get_n_items (hangar_connection_get_machines (fixture->connection)),
                     ==, 3);
@@ -273,8 +257,9 @@ test_update_settings (Fixture *fixture, gconstpointer data)
   spec->cpus = 2;
   spec->memory_mib = 2048;
   hangar_machine_spec_add_nic (spec, HANGAR_NETWORK_NAT, "default", "52:54:00:aa:00:09");
-  hangar_machine_update_async (db, spec, NULL, store_result, &fixture->result);
-  g_assert_true (hangar_machine_update_finish (db, wait_for_result (&fixture->result), &error));
+  hangar_machine_update_async (db, spec, NULL, test_store_result, &fixture->result);
+  g_assert_true (
+      hangar_machine_update_finish (db, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_no_error (error);
 
   updated = hangar_machine_get_spec (db);
@@ -293,9 +278,9 @@ test_autostart (Fixture *fixture, gconstpointer data)
   g_autoptr (GError) error = NULL;
 
   g_assert_false (hangar_machine_get_autostart (db));
-  hangar_machine_set_autostart_async (db, TRUE, NULL, store_result, &fixture->result);
-  g_assert_true (
-      hangar_machine_set_autostart_finish (db, wait_for_result (&fixture->result), &error));
+  hangar_machine_set_autostart_async (db, TRUE, NULL, test_store_result, &fixture->result);
+  g_assert_true (hangar_machine_set_autostart_finish (
+      db, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_no_error (error);
   g_assert_true (hangar_machine_get_autostart (db));
 }
@@ -378,10 +363,10 @@ test_create_machine (Fixture *fixture, gconstpointer data)
   spec->memory_mib = 768;
   hangar_machine_spec_add_disk (spec, "/images/web.img", 0, FALSE, FALSE);
   hangar_machine_spec_add_nic (spec, HANGAR_NETWORK_NAT, NULL, NULL);
-  hangar_connection_create_machine_async (fixture->connection, spec, NULL, store_result,
+  hangar_connection_create_machine_async (fixture->connection, spec, NULL, test_store_result,
                                           &fixture->result);
-  machine = hangar_connection_create_machine_finish (fixture->connection,
-                                                     wait_for_result (&fixture->result), &error);
+  machine = hangar_connection_create_machine_finish (
+      fixture->connection, test_wait_for_result (&fixture->result, 20), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hangar_machine_get_name (machine), ==, "fresh");
   g_assert_cmpuint (hangar_machine_get_spec (machine)->memory_mib, ==, 768);
@@ -389,10 +374,10 @@ test_create_machine (Fixture *fixture, gconstpointer data)
   g_clear_object (&fixture->result);
 
   /* Twice the same name is refused. */
-  hangar_connection_create_machine_async (fixture->connection, spec, NULL, store_result,
+  hangar_connection_create_machine_async (fixture->connection, spec, NULL, test_store_result,
                                           &fixture->result);
   g_assert_null (hangar_connection_create_machine_finish (
-      fixture->connection, wait_for_result (&fixture->result), &error));
+      fixture->connection, test_wait_for_result (&fixture->result, 20), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 }
 
@@ -424,8 +409,9 @@ test_unreachable (void)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  hangar_connection_open_async (connection, NULL, store_result, &result);
-  g_assert_false (hangar_connection_open_finish (connection, wait_for_result (&result), &error));
+  hangar_connection_open_async (connection, NULL, test_store_result, &result);
+  g_assert_false (
+      hangar_connection_open_finish (connection, test_wait_for_result (&result, 20), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_assert_cmpint (hangar_connection_get_state (connection), ==, HANGAR_CONNECTION_STATE_FAILED);
   g_assert_nonnull (
