@@ -19,6 +19,7 @@
 
 #include "console.h"
 #include "unix-listener.h"
+#include "unix-peer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,16 +35,11 @@
 /* Output kept for the first client, written before it came. */
 #define CONSOLE_MAX_EARLY (64 * 1024)
 
+/* What the console keeps of each client (its UnixPeer's data). */
 typedef struct
 {
-  guint ref_count;
-  gboolean closed;
-  gboolean lossy; /* it lost output already: say so once */
   ConsoleServer *server;
-  int fd;
-  GSource *in_source;
-  GSource *out_source;
-  GByteArray *out_buf;
+  gboolean lossy; /* it lost output already: say so once */
 } ConsoleClient;
 
 struct console_server
@@ -53,8 +49,8 @@ struct console_server
   int log_fd; /* -1: no log */
   int listener;
   GSource *accept_source;
-  GPtrArray *clients;          /* ConsoleClient, one reference each */
-  ConsoleClient *writer;       /* the client holding the input, or NULL */
+  GPtrArray *clients;          /* UnixPeer of a ConsoleClient, one reference each */
+  UnixPeer *writer;            /* the client holding the input, or NULL */
   GByteArray *early;           /* output before the first client; NULL after it */
   ConsoleInputFunc input_func; /* NULL: COM1 */
   void *input_data;
@@ -65,29 +61,7 @@ struct console_server
   gsize dropped;
 };
 
-static void client_close (ConsoleClient *client);
 static void server_accept_pending (ConsoleServer *server);
-
-static ConsoleClient *
-client_ref (ConsoleClient *client)
-{
-  client->ref_count++;
-  return client;
-}
-
-static void
-client_unref (ConsoleClient *client)
-{
-  if (--client->ref_count > 0)
-    return;
-  g_assert (client->in_source == NULL && client->out_source == NULL);
-  if (client->fd >= 0)
-    close (client->fd);
-  g_byte_array_unref (client->out_buf);
-  g_free (client);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConsoleClient, client_unref)
 
 static void
 clear_source (GSource **source)
@@ -98,57 +72,17 @@ clear_source (GSource **source)
   g_clear_pointer (source, g_source_unref);
 }
 
-static gboolean client_flush (ConsoleClient *client);
-
-static gboolean
-on_client_writable (int fd, GIOCondition condition, gpointer user_data)
-{
-  client_flush (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Sends what the socket takes now and waits for G_IO_OUT for the rest.
- * Returns FALSE when the client is gone. */
-static gboolean
-client_flush (ConsoleClient *client)
-{
-  while (client->out_buf->len > 0)
-    {
-      gssize sent = unix_socket_send (client->fd, client->out_buf->data, client->out_buf->len);
-
-      if (sent < 0 && errno == EAGAIN)
-        break;
-      if (sent < 0)
-        {
-          client_close (client);
-          return FALSE;
-        }
-      g_byte_array_remove_range (client->out_buf, 0, sent);
-    }
-
-  if (client->out_buf->len == 0)
-    {
-      clear_source (&client->out_source);
-    }
-  else if (client->out_source == NULL)
-    {
-      client->out_source = unix_fd_watch (client->fd, G_IO_OUT, on_client_writable, client);
-    }
-  return TRUE;
-}
-
 static void
-client_send (ConsoleClient *client, const guint8 *bytes, gsize len)
+client_send (UnixPeer *peer, const guint8 *bytes, gsize len)
 {
-  gsize room = CONSOLE_MAX_BACKLOG - MIN (client->out_buf->len, CONSOLE_MAX_BACKLOG);
+  ConsoleClient *client = unix_peer_get_data (peer);
+  gsize backlog = unix_peer_get_backlog (peer);
+  gsize room = CONSOLE_MAX_BACKLOG - MIN (backlog, CONSOLE_MAX_BACKLOG);
 
-  if (client->closed)
-    return;
   if (len > room && !client->lossy)
     g_debug ("console: a reader does not keep up and loses output");
   client->lossy |= len > room;
-  g_byte_array_append (client->out_buf, bytes, MIN (len, room));
-  client_flush (client);
+  unix_peer_send (peer, bytes, MIN (len, room));
 }
 
 static void
@@ -206,9 +140,9 @@ server_distribute (ConsoleServer *server)
     }
 
   /* Sending may drop a client from server->clients: walk a copy. */
-  clients = g_ptr_array_new_full (server->clients->len, (GDestroyNotify) client_unref);
+  clients = g_ptr_array_new_full (server->clients->len, (GDestroyNotify) unix_peer_unref);
   for (guint i = 0; i < server->clients->len; i++)
-    g_ptr_array_add (clients, client_ref (g_ptr_array_index (server->clients, i)));
+    g_ptr_array_add (clients, unix_peer_ref (g_ptr_array_index (server->clients, i)));
   for (guint i = 0; i < clients->len; i++)
     client_send (g_ptr_array_index (clients, i), bytes->data, bytes->len);
 }
@@ -246,68 +180,47 @@ console_server_output (ConsoleServer *server, const uint8_t *bytes, size_t len)
   g_mutex_unlock (&server->lock);
 }
 
-static gboolean
-on_client_readable (int fd, GIOCondition condition, gpointer user_data)
+static void
+on_client_input (UnixPeer *peer, const guint8 *bytes, gsize len, gpointer data)
 {
-  g_autoptr (ConsoleClient) client = client_ref (user_data);
-  ConsoleServer *server = client->server;
-  guint8 buf[4096];
-  gssize n;
-
-  n = unix_socket_recv (fd, buf, sizeof buf);
-  if (n < 0 && errno == EAGAIN)
-    return G_SOURCE_CONTINUE;
-  if (n <= 0)
-    {
-      client_close (client);
-      return G_SOURCE_CONTINUE;
-    }
+  ConsoleServer *server = ((ConsoleClient *) data)->server;
 
   /* The first client to type holds the keyboard until it leaves; what the
    * others type would interleave with it, so it is dropped. */
   if (server->writer == NULL)
-    server->writer = client;
-  if (server->writer == client && server->input_func != NULL)
-    server->input_func (buf, n, server->input_data);
-  else if (server->writer == client)
-    vmm_console_input (server->vmm, buf, n);
-  return G_SOURCE_CONTINUE;
+    server->writer = peer;
+  if (server->writer == peer && server->input_func != NULL)
+    server->input_func (bytes, len, server->input_data);
+  else if (server->writer == peer)
+    vmm_console_input (server->vmm, bytes, len);
 }
 
 static void
-client_close (ConsoleClient *client)
+on_client_closed (UnixPeer *peer, gpointer data)
 {
-  ConsoleServer *server = client->server;
+  ConsoleServer *server = ((ConsoleClient *) data)->server;
 
-  if (client->closed)
-    return;
-  client->closed = TRUE;
-  if (server->writer == client)
+  if (server->writer == peer)
     server->writer = NULL;
-  clear_source (&client->in_source);
-  clear_source (&client->out_source);
-  close (client->fd);
-  client->fd = -1;
-  g_ptr_array_remove (server->clients, client);
+  g_ptr_array_remove (server->clients, peer);
 }
+
+static const UnixPeerFuncs client_funcs = { on_client_input, on_client_closed };
 
 static void
 server_add_client (ConsoleServer *server, int fd)
 {
   ConsoleClient *client = g_new0 (ConsoleClient, 1);
+  UnixPeer *peer;
 
-  client->ref_count = 1;
   client->server = server;
-  client->fd = fd;
-  client->out_buf = g_byte_array_new ();
-  g_ptr_array_add (server->clients, client);
-
-  client->in_source = unix_fd_watch (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_client_readable, client);
+  peer = unix_peer_new (fd, &client_funcs, client, g_free);
+  g_ptr_array_add (server->clients, peer);
 
   if (server->early != NULL)
     {
       g_autoptr (GByteArray) early = g_steal_pointer (&server->early);
-      client_send (client, early->data, early->len);
+      client_send (peer, early->data, early->len);
     }
 }
 
@@ -375,7 +288,7 @@ console_server_new (Vmm *vmm, const char *path, const char *log_path, GError **e
   server->path = g_strdup (path);
   server->log_fd = log_fd;
   server->listener = listener;
-  server->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_unref);
+  server->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) unix_peer_unref);
   server->pending = g_byte_array_new ();
   server->early = g_byte_array_new ();
   g_mutex_init (&server->lock);
@@ -399,7 +312,7 @@ console_server_free (ConsoleServer *server)
 
   clear_source (&server->accept_source);
   while (server->clients->len > 0)
-    client_close (g_ptr_array_index (server->clients, server->clients->len - 1));
+    unix_peer_close (g_ptr_array_index (server->clients, server->clients->len - 1));
   g_ptr_array_unref (server->clients);
   close (server->listener);
   unlink (server->path);

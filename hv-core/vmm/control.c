@@ -12,12 +12,12 @@
 
 #include "control.h"
 #include "unix-listener.h"
+#include "unix-peer.h"
 
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
-#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,16 +29,12 @@
 /* How long control_server_free () waits for the last replies (quit's) to go out. */
 #define CONTROL_FLUSH_TIMEOUT_US (G_USEC_PER_SEC / 2)
 
+/* What the control socket keeps of each client (its UnixPeer's data). */
 typedef struct
 {
-  guint ref_count;
-  gboolean closed;
   ControlServer *server;
-  int fd;
-  GSource *in_source;
-  GSource *out_source;
+  UnixPeer *peer; /* which owns this */
   GByteArray *in_buf;
-  GByteArray *out_buf;
 } ControlClient;
 
 struct control_server
@@ -48,7 +44,7 @@ struct control_server
   int listener;
   GSource *accept_source;
   GSource *quit_source;
-  GPtrArray *clients;     /* ControlClient, one reference each */
+  GPtrArray *clients;     /* UnixPeer of a ControlClient, one reference each */
   GArray *extra_commands; /* ControlExtraCommand */
 };
 
@@ -78,30 +74,12 @@ static const char *const control_class_names[] = {
 typedef JsonNode *(*ControlCommandFunc) (ControlServer *server, ControlClass *klass,
                                          GError **error);
 
-static void client_close (ControlClient *client);
-static gboolean client_flush (ControlClient *client);
-
-static ControlClient *
-client_ref (ControlClient *client)
-{
-  client->ref_count++;
-  return client;
-}
-
 static void
-client_unref (ControlClient *client)
+client_free (ControlClient *client)
 {
-  if (--client->ref_count > 0)
-    return;
-  g_assert (client->in_source == NULL && client->out_source == NULL);
-  if (client->fd >= 0)
-    close (client->fd);
   g_byte_array_unref (client->in_buf);
-  g_byte_array_unref (client->out_buf);
   g_free (client);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ControlClient, client_unref)
 
 static void
 clear_source (GSource **source)
@@ -133,19 +111,18 @@ static void
 client_send_node (ControlClient *client, JsonNode *node)
 {
   g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
 
-  if (client->closed)
+  if (unix_peer_is_closed (client->peer))
     return;
   text = json_to_string (node, FALSE);
-  g_byte_array_append (client->out_buf, (const guint8 *) text, strlen (text));
-  g_byte_array_append (client->out_buf, (const guint8 *) "\n", 1);
-  if (client->out_buf->len > CONTROL_MAX_BACKLOG)
+  line = g_strconcat (text, "\n", NULL);
+  unix_peer_send (client->peer, line, strlen (line));
+  if (unix_peer_get_backlog (client->peer) > CONTROL_MAX_BACKLOG)
     {
       g_debug ("control: dropping a client that does not read");
-      client_close (client);
-      return;
+      unix_peer_close (client->peer);
     }
-  client_flush (client);
 }
 
 static void
@@ -192,46 +169,6 @@ client_send_greeting (ControlClient *client)
   json_object_set_object_member (message, "greeting", greeting);
   node = json_node_init_object (json_node_alloc (), message);
   client_send_node (client, node);
-}
-
-static gboolean
-on_client_writable (int fd, GIOCondition condition, gpointer user_data)
-{
-  ControlClient *client = user_data;
-
-  client_flush (client);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Sends what the socket takes now; waits for G_IO_OUT for the rest.
- * Returns FALSE when the client is gone. */
-static gboolean
-client_flush (ControlClient *client)
-{
-  while (client->out_buf->len > 0)
-    {
-      gssize sent = unix_socket_send (client->fd, client->out_buf->data, client->out_buf->len);
-
-      if (sent < 0 && errno == EAGAIN)
-        break;
-      if (sent < 0)
-        {
-          g_debug ("control: client write failed: %s", g_strerror (errno));
-          client_close (client);
-          return FALSE;
-        }
-      g_byte_array_remove_range (client->out_buf, 0, sent);
-    }
-
-  if (client->out_buf->len == 0)
-    {
-      clear_source (&client->out_source);
-    }
-  else if (client->out_source == NULL)
-    {
-      client->out_source = unix_fd_watch (client->fd, G_IO_OUT, on_client_writable, client);
-    }
-  return TRUE;
 }
 
 static JsonNode *
@@ -523,7 +460,7 @@ client_process_input (ControlClient *client)
 {
   guint8 *newline;
 
-  while (!client->closed && client->server->quit_source == NULL &&
+  while (!unix_peer_is_closed (client->peer) && client->server->quit_source == NULL &&
          (newline = memchr (client->in_buf->data, '\n', client->in_buf->len)) != NULL)
     {
       gsize line_len = newline - client->in_buf->data;
@@ -531,10 +468,10 @@ client_process_input (ControlClient *client)
       if (line_len + 1 > CONTROL_MAX_LINE)
         break;
       client_handle_line (client, (const char *) client->in_buf->data, line_len);
-      if (!client->closed)
+      if (!unix_peer_is_closed (client->peer))
         g_byte_array_remove_range (client->in_buf, 0, line_len + 1);
     }
-  if (client->closed || client->server->quit_source != NULL)
+  if (unix_peer_is_closed (client->peer) || client->server->quit_source != NULL)
     return FALSE;
 
   /* Either the first line is too long, or an unfinished one already is. */
@@ -543,61 +480,40 @@ client_process_input (ControlClient *client)
       (newline == NULL && client->in_buf->len >= CONTROL_MAX_LINE))
     {
       g_debug ("control: closing a client whose line exceeds %d bytes", CONTROL_MAX_LINE);
-      client_close (client);
+      unix_peer_close (client->peer);
       return FALSE;
     }
   return TRUE;
 }
 
-static gboolean
-on_client_readable (int fd, GIOCondition condition, gpointer user_data)
+static void
+on_client_input (UnixPeer *peer, const guint8 *bytes, gsize len, gpointer data)
 {
-  g_autoptr (ControlClient) client = client_ref (user_data);
-  char buf[16384];
-  gssize n;
+  ControlClient *client = data;
 
-  n = unix_socket_recv (fd, buf, sizeof buf);
-  if (n < 0 && errno == EAGAIN)
-    return G_SOURCE_CONTINUE;
-  if (n <= 0)
-    {
-      client_close (client);
-      return G_SOURCE_CONTINUE; /* client_close () destroyed this source */
-    }
-  g_byte_array_append (client->in_buf, (const guint8 *) buf, n);
+  g_byte_array_append (client->in_buf, bytes, len);
   client_process_input (client);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
-client_close (ControlClient *client)
+on_client_closed (UnixPeer *peer, gpointer data)
 {
-  ControlServer *server = client->server;
+  ControlClient *client = data;
 
-  if (client->closed)
-    return;
-  client->closed = TRUE;
-  clear_source (&client->in_source);
-  clear_source (&client->out_source);
-  close (client->fd);
-  client->fd = -1;
-  g_ptr_array_remove (server->clients, client);
+  g_ptr_array_remove (client->server->clients, peer);
 }
+
+static const UnixPeerFuncs client_funcs = { on_client_input, on_client_closed };
 
 static void
 server_add_client (ControlServer *server, int fd)
 {
   ControlClient *client = g_new0 (ControlClient, 1);
 
-  client->ref_count = 1;
   client->server = server;
-  client->fd = fd;
   client->in_buf = g_byte_array_new ();
-  client->out_buf = g_byte_array_new ();
-  g_ptr_array_add (server->clients, client);
-
-  client->in_source = unix_fd_watch (fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_client_readable, client);
-
+  client->peer = unix_peer_new (fd, &client_funcs, client, (GDestroyNotify) client_free);
+  g_ptr_array_add (server->clients, client->peer);
   client_send_greeting (client);
 }
 
@@ -645,7 +561,7 @@ control_server_new (Vmm *vmm, const char *path, GError **error)
   server->vmm = vmm;
   server->path = g_strdup (path);
   server->listener = listener;
-  server->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_unref);
+  server->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) unix_peer_unref);
   server->accept_source = unix_fd_watch (listener, G_IO_IN, on_listener_readable, server);
   return server;
 }
@@ -694,11 +610,11 @@ control_server_emit (ControlServer *server, const VmmEvent *event)
   server_accept_pending (server);
   node = event_to_node (server, event);
   /* Sending may drop a client from server->clients: walk a copy. */
-  clients = g_ptr_array_new_full (server->clients->len, (GDestroyNotify) client_unref);
+  clients = g_ptr_array_new_full (server->clients->len, (GDestroyNotify) unix_peer_unref);
   for (guint i = 0; i < server->clients->len; i++)
-    g_ptr_array_add (clients, client_ref (g_ptr_array_index (server->clients, i)));
+    g_ptr_array_add (clients, unix_peer_ref (g_ptr_array_index (server->clients, i)));
   for (guint i = 0; i < clients->len; i++)
-    client_send_node (g_ptr_array_index (clients, i), node);
+    client_send_node (unix_peer_get_data (g_ptr_array_index (clients, i)), node);
 }
 
 /* Gives each client's pending output (quit's reply, the SHUTDOWN event) a
@@ -709,24 +625,7 @@ server_flush_all (ControlServer *server)
   gint64 deadline = g_get_monotonic_time () + CONTROL_FLUSH_TIMEOUT_US;
 
   for (guint i = 0; i < server->clients->len; i++)
-    {
-      ControlClient *client = g_ptr_array_index (server->clients, i);
-
-      while (client->out_buf->len > 0 && g_get_monotonic_time () < deadline)
-        {
-          gssize sent;
-
-          struct pollfd pfd = { .fd = client->fd, .events = POLLOUT };
-          gint64 left_ms = (deadline - g_get_monotonic_time () + 999) / 1000;
-
-          if (poll (&pfd, 1, (int) MAX (left_ms, 0)) < 0 && errno != EINTR)
-            break;
-          sent = unix_socket_send (client->fd, client->out_buf->data, client->out_buf->len);
-          if (sent <= 0)
-            break;
-          g_byte_array_remove_range (client->out_buf, 0, sent);
-        }
-    }
+    unix_peer_flush_until (g_ptr_array_index (server->clients, i), deadline);
 }
 
 void
@@ -739,7 +638,7 @@ control_server_free (ControlServer *server)
   clear_source (&server->accept_source);
   server_flush_all (server);
   while (server->clients->len > 0)
-    client_close (g_ptr_array_index (server->clients, server->clients->len - 1));
+    unix_peer_close (g_ptr_array_index (server->clients, server->clients->len - 1));
   g_ptr_array_unref (server->clients);
   if (server->extra_commands != NULL)
     {
