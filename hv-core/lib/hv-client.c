@@ -17,6 +17,10 @@
 #include "hv-error.h"
 #include "hv-runtime-private.h"
 
+/* How long a command waits for a starting guest's control socket. */
+#define HV_STARTING_TIMEOUT_US (10 * G_USEC_PER_SEC)
+#define HV_STARTING_POLL_US    (20 * 1000)
+
 /* Far above anything the VMM sends; a longer line means a broken peer. */
 #define HV_CLIENT_MAX_LINE  (1024 * 1024)
 #define HV_CLIENT_READ_SIZE 8192
@@ -606,9 +610,19 @@ hv_client_new_sync (const char *control_path, GCancellable *cancellable, GError 
 HvClient *
 hv_client_new_for_guest_sync (const HvGuestInfo *info, GCancellable *cancellable, GError **error)
 {
+  const char *path;
+  gint64 deadline = g_get_monotonic_time () + HV_STARTING_TIMEOUT_US;
+
   g_return_val_if_fail (info != NULL, NULL);
 
-  return hv_client_new_sync (hv_guest_info_get_control_path (info), cancellable, error);
+  /* A starting guest holds its lock, and so is listed, before its control
+   * socket exists: a command right after a start waits for the socket. */
+  path = hv_guest_info_get_control_path (info);
+  while (!g_file_test (path, G_FILE_TEST_EXISTS) &&
+         _hv_runtime_dir_is_live (hv_guest_info_get_runtime_dir (info)) &&
+         g_get_monotonic_time () < deadline && !g_cancellable_is_cancelled (cancellable))
+    g_usleep (HV_STARTING_POLL_US);
+  return hv_client_new_sync (path, cancellable, error);
 }
 
 const char *

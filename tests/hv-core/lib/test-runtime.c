@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <gio/gunixsocketaddress.h>
 #include <hv/hv.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -312,6 +313,54 @@ test_lookup_missing (Fixture *fixture, gconstpointer data)
   g_assert_false (g_file_test (fixture->vms, G_FILE_TEST_EXISTS));
 }
 
+/* Stands in for hv-vmm's control socket coming up late: listens at PATH
+ * after a while, greets the one client and waits for it to leave. */
+static gpointer
+late_control_socket (gpointer path)
+{
+  g_autoptr (GSocket) listener = NULL;
+  g_autoptr (GSocket) client = NULL;
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
+  const char *greeting =
+      "{\"greeting\": {\"name\": \"demo\", \"uuid\": \"u\", \"pid\": 1, \"version\": \"0\"}}\n";
+  char buf[64];
+
+  g_usleep (300 * 1000);
+  listener = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, 0, NULL);
+  g_assert_true (g_socket_bind (listener, address, FALSE, NULL));
+  g_assert_true (g_socket_listen (listener, NULL));
+  client = g_socket_accept (listener, NULL, NULL);
+  g_assert_nonnull (client);
+  g_socket_send (client, greeting, strlen (greeting), NULL, NULL);
+  while (g_socket_receive (client, buf, sizeof buf, NULL, NULL) > 0)
+    ;
+  return NULL;
+}
+
+/* A command right after a start finds the guest listed (its lock is held)
+ * before its control socket exists: the client waits for the socket. */
+static void
+test_connect_while_starting (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (HvLaunchOptions) options = options_new ();
+  g_autoptr (HvGuestInfo) info = NULL;
+  g_autoptr (HvClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  GThread *server;
+
+  info = hv_runtime_launch (fixture->runtime, options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  server = g_thread_new ("late-control", late_control_socket,
+                         (gpointer) hv_guest_info_get_control_path (info));
+  client = hv_client_new_for_guest_sync (info, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hv_client_get_name (client), ==, "demo");
+  hv_client_close (client);
+  g_thread_join (server);
+  g_assert_true (hv_runtime_kill_guest (fixture->runtime, info, &error));
+  g_assert_no_error (error);
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
 int
@@ -329,6 +378,7 @@ main (int argc, char **argv)
   ADD ("/hv-core/runtime/not-writable", test_not_writable);
   ADD ("/hv-core/runtime/stale-cleanup", test_stale_cleanup);
   ADD ("/hv-core/runtime/lookup-missing", test_lookup_missing);
+  ADD ("/hv-core/runtime/connect-while-starting", test_connect_while_starting);
 
   return g_test_run ();
 }
