@@ -12,6 +12,9 @@
 
 G_DEFINE_BOXED_TYPE (HvNetworkConfig, hv_network_config, hv_network_config_copy,
                      hv_network_config_free)
+G_DEFINE_ENUM_TYPE (HvNetworkMode, hv_network_mode,
+                    G_DEFINE_ENUM_VALUE (HV_NETWORK_MODE_NAT, "nat"),
+                    G_DEFINE_ENUM_VALUE (HV_NETWORK_MODE_ISOLATED, "isolated"))
 
 static void
 port_forward_free (HvPortForward *forward)

@@ -15,6 +15,9 @@ typedef enum
   HV_NETWORK_MODE_ISOLATED, /* guests reach each other only */
 } HvNetworkMode;
 
+#define HV_TYPE_NETWORK_MODE (hv_network_mode_get_type ())
+GType hv_network_mode_get_type (void) G_GNUC_CONST;
+
 typedef struct
 {
   char *protocol; /* "tcp" or "udp" */

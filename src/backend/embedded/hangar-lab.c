@@ -730,7 +730,7 @@ hangar_lab_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
         g_value_set_uint (value, self->config->count);
         break;
       case PROP_NETWORK_MODE:
-        g_value_set_int (value, self->config->network_mode);
+        g_value_set_enum (value, self->config->network_mode);
         break;
       case PROP_MEMBERS:
         g_value_set_object (value, self->members);
@@ -774,10 +774,9 @@ hangar_lab_class_init (HangarLabClass *klass)
                                                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_COUNT] = g_param_spec_uint ("count", NULL, NULL, 0, HV_LAB_MAX_MEMBERS, 0,
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /* An HvNetworkMode: hv-core registers no enum type for it. */
   properties[PROP_NETWORK_MODE] =
-      g_param_spec_int ("network-mode", NULL, NULL, HV_NETWORK_MODE_NAT, HV_NETWORK_MODE_ISOLATED,
-                        HV_NETWORK_MODE_NAT, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+      g_param_spec_enum ("network-mode", NULL, NULL, HV_TYPE_NETWORK_MODE, HV_NETWORK_MODE_NAT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_MEMBERS] = g_param_spec_object ("members", NULL, NULL, G_TYPE_LIST_MODEL,
                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
