@@ -4,6 +4,11 @@
 #include "hangar-keymap.h"
 #include "hangar-spice-display.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <cairo-xlib.h>
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* The screen is drawn as a grid of render nodes, kept from frame to frame. A
  * change in the guest converts only the tiles it touches, GTK's render-node
  * diff repaints only those, and a GPU renderer uploads only those: typing a
@@ -54,6 +59,8 @@ struct _HangarSpiceDisplay
 
   guint64 frames;
   guint64 tiles_converted;
+
+  cairo_surface_t *shm_keeper;
 };
 
 G_DEFINE_FINAL_TYPE (HangarSpiceDisplay, hangar_spice_display, GTK_TYPE_WIDGET)
@@ -201,22 +208,21 @@ make_texture (HangarSpiceDisplay *self, int x, int y, int w, int h)
 #endif
 }
 
-/* A cairo node painting the rectangle from an image surface of its own; the
- * node's recording keeps the surface. */
+/* A cairo node painting the rectangle from an image surface of its own. The
+ * node's recording keeps a copy-on-write snapshot of the surface, copied when
+ * the surface goes; a surface that owns its memory hands that memory over
+ * instead. So cairo_image_surface_create (), whose clearing costs less than
+ * the copy cairo would make of memory of ours. */
 static GskRenderNode *
 make_cairo_node (HangarSpiceDisplay *self, int x, int y, int w, int h)
 {
-  static const cairo_user_data_key_t pixels_key;
-  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_RGB24, w);
-  /* Not cairo_image_surface_create (): it clears memory about to be filled. */
-  guint8 *pixels = g_malloc ((gsize) stride * h);
-  cairo_surface_t *surface =
-      cairo_image_surface_create_for_data (pixels, CAIRO_FORMAT_RGB24, w, h, stride);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
   GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, w, h));
   cairo_t *cr;
 
-  cairo_surface_set_user_data (surface, &pixels_key, pixels, g_free);
-  convert_rect (self, x, y, w, h, pixels, stride, TRUE);
+  convert_rect (self, x, y, w, h, cairo_image_surface_get_data (surface),
+                cairo_image_surface_get_stride (surface), TRUE);
+  cairo_surface_mark_dirty (surface);
   cr = gsk_cairo_node_get_draw_context (node);
   cairo_set_source_surface (cr, surface, x, y);
   /* Scaled, the edge pixels must not blend with what lies outside the tile. */
@@ -268,6 +274,36 @@ get_placement (HangarSpiceDisplay *self, double *x, double *y, double *scale)
   *y = MAX (0, floor ((height - self->height * *scale) / 2));
 }
 
+/* GDK's X11 cairo context sends each frame through a shared-memory image from
+ * cairo-xlib's pools, and cairo destroys a pool as soon as nothing in it is in
+ * use: every frame of a whole screen then maps a new 8 MB segment and faults
+ * in (and zeroes) every page, which took most of the client's CPU. An image of
+ * ours from the same pools keeps a pool big enough for those frames alive. */
+static void
+keep_shm_pool (HangarSpiceDisplay *self)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (self)));
+  GdkDisplay *display = gdk_surface_get_display (surface);
+  int width = gdk_surface_get_width (surface) * gdk_surface_get_scale_factor (surface);
+  int height = gdk_surface_get_height (surface) * gdk_surface_get_scale_factor (surface);
+  Display *xdisplay;
+  cairo_surface_t *window;
+
+  if (!GDK_IS_X11_SURFACE (surface) ||
+      (self->shm_keeper != NULL && cairo_image_surface_get_width (self->shm_keeper) >= width &&
+       cairo_image_surface_get_height (self->shm_keeper) >= height))
+    return;
+  g_clear_pointer (&self->shm_keeper, cairo_surface_destroy);
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  window =
+      cairo_xlib_surface_create (xdisplay, gdk_x11_surface_get_xid (surface),
+                                 DefaultVisual (xdisplay, DefaultScreen (xdisplay)), width, height);
+  self->shm_keeper = cairo_surface_create_similar_image (window, CAIRO_FORMAT_RGB24, width, height);
+  cairo_surface_destroy (window);
+#endif
+}
+
 static void
 hangar_spice_display_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -283,6 +319,8 @@ hangar_spice_display_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     return;
 
   cairo = GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (gtk_widget_get_native (widget)));
+  if (cairo)
+    keep_shm_pool (self);
   get_placement (self, &x, &y, &scale);
   for (guint row = 0; row < self->rows; row++)
     for (guint column = 0; column < self->columns; column++)
@@ -846,6 +884,7 @@ hangar_spice_display_dispose (GObject *object)
   HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (object);
 
   g_clear_handle_id (&self->resize_source, g_source_remove);
+  g_clear_pointer (&self->shm_keeper, cairo_surface_destroy);
   forget_session (self);
 
   G_OBJECT_CLASS (hangar_spice_display_parent_class)->dispose (object);
