@@ -15,6 +15,7 @@ struct _HangarConnectionSection
   GtkFilterListModel *filtered;
   GtkCustomFilter *filter;
   char *search;
+  GdkFrameClock *first_frame_clock; /* set until the window's first frame is shown */
 
   GtkLabel *title_label;
   GtkLabel *status_label;
@@ -51,6 +52,8 @@ matches_search (gpointer item, gpointer user_data)
   HangarConnectionSection *self = user_data;
   g_autofree char *name = NULL;
 
+  if (self->first_frame_clock != NULL)
+    return FALSE;
   if (self->search == NULL || *self->search == '\0')
     return TRUE;
   name = g_utf8_casefold (hangar_machine_get_name (HANGAR_MACHINE (item)), -1);
@@ -164,6 +167,35 @@ show_labs (HangarConnectionSection *self)
   gtk_widget_set_visible (GTK_WIDGET (self->lab_list), TRUE);
 }
 
+/* The window's first frame comes before the rows of its machines: a
+ * connection opened during start-up would otherwise have a hundred rows made,
+ * styled and laid out first. They come in the frame right after. */
+static void
+stop_holding_rows (HangarConnectionSection *self)
+{
+  if (self->first_frame_clock == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (self->first_frame_clock, stop_holding_rows, self);
+  g_clear_object (&self->first_frame_clock);
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder_label), TRUE);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+static void
+on_map (HangarConnectionSection *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL || self->first_frame_clock != NULL ||
+      gdk_frame_clock_get_frame_counter (clock) > 0)
+    return;
+  self->first_frame_clock = g_object_ref (clock);
+  g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (stop_holding_rows), self);
+  /* No "no machines" message for that one frame either. */
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder_label), FALSE);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_MORE_STRICT);
+}
+
 static void
 reconnect (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -181,6 +213,9 @@ hangar_connection_section_dispose (GObject *object)
 {
   HangarConnectionSection *self = HANGAR_CONNECTION_SECTION (object);
 
+  if (self->first_frame_clock != NULL)
+    g_signal_handlers_disconnect_by_func (self->first_frame_clock, stop_holding_rows, self);
+  g_clear_object (&self->first_frame_clock);
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   g_clear_object (&self->connection);
@@ -231,6 +266,7 @@ static void
 hangar_connection_section_init (HangarConnectionSection *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 GtkWidget *

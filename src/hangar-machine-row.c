@@ -58,7 +58,17 @@ update (HangarMachineRow *self)
       detail = g_strdup_printf (_ ("%s · %.0f%% CPU · %.0f MiB"), state_label, cpu, memory);
     }
   gtk_label_set_label (self->detail_label, detail != NULL ? detail : state_label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), detail != NULL ? detail : state_label);
+}
+
+/* The tooltip repeats the detail line, which an ellipsis may cut. It is
+ * given when asked for: gtk_widget_set_tooltip_text () makes GTK 4.8 query
+ * the pointer from the X server, a round trip for every row at start and
+ * for every running machine at every statistics refresh. */
+static gboolean
+on_query_tooltip (HangarMachineRow *self, int x, int y, gboolean keyboard, GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, gtk_label_get_label (self->detail_label));
+  return TRUE;
 }
 
 static void
@@ -92,6 +102,8 @@ static void
 hangar_machine_row_init (HangarMachineRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
 
   self->machine_signals = g_signal_group_new (HANGAR_TYPE_MACHINE);
   g_signal_group_connect_swapped (self->machine_signals, "notify::state", G_CALLBACK (update),

@@ -530,6 +530,17 @@ open_thread_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (outer, TRUE);
 }
 
+/* The thread starts once the main loop has nothing more urgent, its redraws
+ * included: at start-up the window's first frame then no longer shares the
+ * processor with libvirt opening the connection and reading its domains.
+ * The connection says "connecting" meanwhile. */
+static gboolean
+start_open_thread (gpointer user_data)
+{
+  g_task_run_in_thread (G_TASK (user_data), open_thread);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 hangar_libvirt_connection_open_async (HangarConnection *connection, GCancellable *cancellable,
                                       GAsyncReadyCallback callback, gpointer user_data)
@@ -542,7 +553,7 @@ hangar_libvirt_connection_open_async (HangarConnection *connection, GCancellable
   g_task_set_source_tag (outer, hangar_libvirt_connection_open_async);
   data->uri = g_strdup (hangar_connection_get_uri (connection));
   g_task_set_task_data (inner, data, (GDestroyNotify) open_data_free);
-  g_task_run_in_thread (inner, open_thread);
+  g_idle_add_full (G_PRIORITY_LOW, start_open_thread, g_object_ref (inner), g_object_unref);
 }
 
 static gboolean
