@@ -26,10 +26,11 @@ typedef enum
 
 struct boot_loader
 {
+  char *kernel_path;
   char *kernel_name; /* for messages */
   char *initrd_path;
   char *cmdline;
-  GBytes *kernel;
+  GBytes *kernel; /* the file mapped, only while it is parsed and loaded */
   uint64_t initrd_size;
   BootKind kind;
   BzImageInfo bz;
@@ -44,6 +45,7 @@ boot_loader_free (BootLoader *loader)
 {
   if (loader == NULL)
     return;
+  g_free (loader->kernel_path);
   g_free (loader->kernel_name);
   g_free (loader->initrd_path);
   g_free (loader->cmdline);
@@ -51,11 +53,14 @@ boot_loader_free (BootLoader *loader)
   g_free (loader);
 }
 
+/* Maps the kernel file. It is mapped again at every boot and unmapped
+ * after, as the initrd is read again: a copy kept for reboots would hold a
+ * real kernel's megabytes in every hv-vmm for the guest's whole life. */
 static gboolean
-boot_read_kernel (BootLoader *loader, const char *path, GError **error)
+boot_map_kernel (BootLoader *loader, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, &local);
+  g_autoptr (GMappedFile) file = g_mapped_file_new (loader->kernel_path, FALSE, &local);
   gsize len;
 
   if (file == NULL)
@@ -74,8 +79,7 @@ boot_read_kernel (BootLoader *loader, const char *path, GError **error)
                    loader->kernel_name);
       return FALSE;
     }
-  /* A private copy: the file may change on disk while the guest runs. */
-  loader->kernel = g_bytes_new (g_mapped_file_get_contents (file), len);
+  loader->kernel = g_mapped_file_get_bytes (file);
   return TRUE;
 }
 
@@ -185,12 +189,13 @@ boot_loader_new (const char *kernel_path, const char *initrd_path, const char *c
   uint64_t low_size, high_size, unused;
 
   guest_memory_layout (memory_size, &low_size, &high_size);
+  loader->kernel_path = g_strdup (kernel_path);
   loader->kernel_name = g_filename_display_name (kernel_path);
   loader->cmdline = g_strdup (cmdline != NULL ? cmdline : "");
-  if (!boot_read_kernel (loader, kernel_path, error) ||
-      !boot_parse_kernel (loader, low_size, error) ||
+  if (!boot_map_kernel (loader, error) || !boot_parse_kernel (loader, low_size, error) ||
       !boot_check_kernel_fits (loader, low_size, error))
     return NULL;
+  g_clear_pointer (&loader->kernel, g_bytes_unref);
 
   if (strlen (loader->cmdline) > loader->cmdline_max)
     {
@@ -284,31 +289,53 @@ boot_write_cmdline (BootLoader *loader, GuestMemory *mem, BootInfo *info)
   return TRUE;
 }
 
-gboolean
-boot_loader_load (BootLoader *loader, GuestMemory *mem, uint64_t rsdp_addr, BootEntry *entry,
-                  GError **error)
+/* The e820 map, the command line and the initrd. */
+static gboolean
+boot_load_boot_data (BootLoader *loader, GuestMemory *mem, BootInfo *info, GError **error)
 {
-  BootInfo info = { .rsdp_addr = rsdp_addr };
-  gsize len;
-  const uint8_t *data = g_bytes_get_data (loader->kernel, &len);
-
-  info.n_e820 = e820_build (mem->low_size, mem->high_size, info.e820);
-  if (!boot_write_cmdline (loader, mem, &info))
+  info->n_e820 = e820_build (mem->low_size, mem->high_size, info->e820);
+  if (!boot_write_cmdline (loader, mem, info))
     {
       g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_NO_MEMORY,
                    _ ("The machine has too little memory to boot. Give it more memory."));
       return FALSE;
     }
-  if (!boot_load_initrd (loader, mem, &info, error))
-    return FALSE;
+  return boot_load_initrd (loader, mem, info, error);
+}
+
+static gboolean
+boot_load_kernel (BootLoader *loader, GuestMemory *mem, BootInfo *info, BootEntry *entry,
+                  GError **error)
+{
+  gsize len;
+  const uint8_t *data = g_bytes_get_data (loader->kernel, &len);
 
   switch (loader->kind)
     {
       case BOOT_KIND_BZIMAGE:
-        return bzimage_load (data, len, &loader->bz, &info, mem, entry, error);
+        return bzimage_load (data, len, &loader->bz, info, mem, entry, error);
       case BOOT_KIND_PVH:
-        return pvh_load (data, len, &loader->pvh, &info, mem, entry, error);
+        return pvh_load (data, len, &loader->pvh, info, mem, entry, error);
       default:
         g_assert_not_reached ();
     }
+}
+
+gboolean
+boot_loader_load (BootLoader *loader, GuestMemory *mem, uint64_t rsdp_addr, BootEntry *entry,
+                  GError **error)
+{
+  BootInfo info = { .rsdp_addr = rsdp_addr };
+  gboolean ok;
+
+  /* Parsed again: the file may have changed since the last boot, and where
+   * the kernel ends decides where the initrd may go. */
+  if (!boot_map_kernel (loader, error))
+    return FALSE;
+  ok = boot_parse_kernel (loader, mem->low_size, error) &&
+       boot_check_kernel_fits (loader, mem->low_size, error) &&
+       boot_load_boot_data (loader, mem, &info, error) &&
+       boot_load_kernel (loader, mem, &info, entry, error);
+  g_clear_pointer (&loader->kernel, g_bytes_unref);
+  return ok;
 }
