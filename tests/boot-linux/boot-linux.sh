@@ -45,8 +45,10 @@
 # complaints) and, with --debug, l1-kvm-trace.log.
 #
 # Environment: HANGAR_BOOT_VMM_TIMEOUT (seconds for the guest run, default 120),
-# HANGAR_BOOT_L1_SMP (vCPUs of the level-1 VM, default 1: a second one did not
-# make it faster here), HANGAR_BOOT_L1_CPU (its -cpu, default EPYC,+svm; to
+# HANGAR_BOOT_L1_SMP (vCPUs of the level-1 VM, default 2: with one, the whole
+# VM froze as the nested guest started in about one run of four with a
+# display, with two in none of a dozen, and runs took 24 s instead of 32),
+# HANGAR_BOOT_L1_CPU (its -cpu, default EPYC,+svm; to
 # check the failure reports).
 
 set -u
@@ -100,7 +102,7 @@ case "$where" in auto | host | nested) ;; *) usage ;; esac
 case "$cpus$memory" in "" | *[!0-9]*) echo "boot-linux: --cpus and --memory take numbers" >&2; usage ;; esac
 
 vmm_timeout=${HANGAR_BOOT_VMM_TIMEOUT:-120}
-l1_smp=${HANGAR_BOOT_L1_SMP:-1}
+l1_smp=${HANGAR_BOOT_L1_SMP:-2}
 l1_cpu=${HANGAR_BOOT_L1_CPU:-EPYC,+svm}
 if $debug; then
 	vmm_timeout=$((vmm_timeout * 3))
@@ -108,6 +110,9 @@ fi
 # The level-1 VM boots in a few seconds, then loads its initramfs and prints
 # the logs it collected; the margin covers a loaded machine.
 l1_timeout=$((vmm_timeout + 90))
+# Its /init prints a line every 5 s; this long without a byte on its console
+# (kernel boot and initramfs unpacking included) means it froze.
+l1_silence=90
 
 # Every failure goes through here: one line that says what went wrong, then
 # what we know, so that the meson log alone is enough to start a diagnosis.
@@ -394,26 +399,46 @@ else
 	initramfs_pack "$l1" "$tmp/l1-initrd.gz" || fail "cannot build the level-1 VM's initramfs"
 	note "level-1 initramfs: $(($(stat -c %s "$tmp/l1-initrd.gz") / 1024)) KiB, built in $(($(date +%s) - started)) s"
 
-	for attempt in 1 2; do
-		t0=$(date +%s)
+	# Runs the L1 VM: its status, or 124 once its console has been silent
+	# for $l1_silence s (frozen) or it outlived $l1_timeout s.
+	run_l1() {
+		local pid size=-1 now silent=0
 		# -no-reboot and panic=-1: if the L1 kernel or its /init dies, QEMU
 		# exits at once rather than at the time limit.
-		timeout --foreground -k 10 "$l1_timeout" "$qemu" -M q35 -accel tcg -cpu "$l1_cpu" \
+		timeout -k 10 "$l1_timeout" "$qemu" -M q35 -accel tcg -cpu "$l1_cpu" \
 			-smp "$l1_smp" -m 2048 -nodefaults -no-user-config -display none \
 			-no-reboot -serial "file:$l1_log" \
 			-kernel "$kernel" -initrd "$tmp/l1-initrd.gz" \
-			-append "console=ttyS0 quiet panic=-1" </dev/null >"$tmp/l1-qemu.log" 2>&1
+			-append "console=ttyS0 quiet panic=-1" </dev/null >"$tmp/l1-qemu.log" 2>&1 &
+		pid=$!
+		while kill -0 "$pid" 2>/dev/null; do
+			sleep 2
+			now=$(stat -c %s "$l1_log" 2>/dev/null || echo 0)
+			if [ "$now" = "$size" ]; then silent=$((silent + 2)); else silent=0 size=$now; fi
+			if [ "$silent" -ge "$l1_silence" ]; then
+				kill "$pid" 2>/dev/null # timeout passes it on to QEMU
+				wait "$pid"
+				return 124
+			fi
+		done
+		wait "$pid"
+	}
+
+	for attempt in 1 2 3; do
+		t0=$(date +%s)
+		run_l1
 		l1_status=$?
 		l1_seconds=$(($(date +%s) - t0))
 		note "level-1 VM ran for $l1_seconds s (status $l1_status)"
 		# The L1 /init stops the VMM at its own time limit and then reports,
 		# well before this one. An L1 that reached neither froze as a whole
-		# under the emulator (seen rarely, with nothing from the VMM yet): run
-		# it once more, keeping the frozen console for whoever looks into it.
-		if [ "$attempt" = 1 ] && { [ "$l1_status" = 124 ] || [ "$l1_status" = 137 ]; } &&
+		# under the emulator (seen now and then, with nothing from the VMM
+		# yet): run it again, keeping the frozen console for whoever looks
+		# into it.
+		if [ "$attempt" -lt 3 ] && { [ "$l1_status" = 124 ] || [ "$l1_status" = 137 ]; } &&
 			! grep -q 'HANGAR-L1-VMM-EXIT' "$l1_log" 2>/dev/null; then
-			cp "$l1_log" "$workdir/l1-console.frozen.log"
-			note "the level-1 VM froze before its own time limit; its console is in $workdir/l1-console.frozen.log; running it once more"
+			cp "$l1_log" "$workdir/l1-console.frozen-$attempt.log"
+			note "the level-1 VM froze; its console is in $workdir/l1-console.frozen-$attempt.log; running it again"
 			continue
 		fi
 		break

@@ -10,6 +10,8 @@
 #   HANGAR-L1-ERROR <what is missing>        the L1 VM cannot host a guest
 #   HANGAR-L1: begin <part> ... end <part>   a file, each line prefixed "<tag>| "
 #   HANGAR-L1-VMM-EXIT status=N seconds=N    the VMM's exit status
+#   HANGAR-L1: alive                         every 5 s until the VMM ends: a VM
+#                                            that stops printing it froze
 #
 # and then powers off, so the run ends as soon as the VMM does.
 
@@ -22,6 +24,12 @@ export HOME=/root LANG=C.UTF-8 GIO_USE_VFS=local GIO_MODULE_DIR=/nonexistent
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 # An external initramfs has no /dev/console, so the kernel gave us no stdio.
 exec </dev/console >/dev/console 2>&1
+# The host tells a frozen VM (it happens under TCG) from a busy one by this.
+(while :; do
+	sleep 5
+	echo "HANGAR-L1: alive"
+done) &
+heartbeat=$!
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mkdir -p /dev/shm /dev/pts
@@ -69,6 +77,9 @@ start=$(date +%s)
 timeout -k 5 "$VMM_TIMEOUT" /bin/sh /hangar/vmm.sh </dev/null >/tmp/vmm-output.log 2>&1 3>/tmp/vmm-ready.txt
 status=$?
 end=$(date +%s)
+# Nothing between the framed parts below.
+kill "$heartbeat"
+wait "$heartbeat" 2>/dev/null
 # hv-vmm removes its runtime directory when it exits (docs/hv-vmm.md).
 if [ "$CHECK_RUNTIME_DIR" = 1 ] && [ -e "$RUNTIME_DIR" ]; then
 	echo "HANGAR-L1: runtime-dir-left: $RUNTIME_DIR: $(ls -A "$RUNTIME_DIR" | tr "\n" " ")"
