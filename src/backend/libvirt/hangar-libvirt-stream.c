@@ -28,17 +28,6 @@ typedef struct
 static void pump_update (Pump *pump);
 
 static void
-pump_close (Pump *pump)
-{
-  if (pump->closed)
-    return;
-  pump->closed = TRUE;
-  g_clear_handle_id (&pump->fd_source, g_source_remove);
-  /* Removing the callback frees the pump (its free function) later. */
-  virStreamEventRemoveCallback (pump->stream);
-}
-
-static void
 pump_free (gpointer data)
 {
   Pump *pump = data;
@@ -46,10 +35,34 @@ pump_free (gpointer data)
   virStreamAbort (pump->stream);
   virResetLastError ();
   virStreamFree (pump->stream);
+  /* The app sees the end of its stream. */
   close (pump->fd);
   g_byte_array_unref (pump->to_guest);
   g_byte_array_unref (pump->to_app);
   g_free (pump);
+}
+
+static gboolean
+pump_free_idle (gpointer data)
+{
+  pump_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pump_close (Pump *pump)
+{
+  if (pump->closed)
+    return;
+  pump->closed = TRUE;
+  g_clear_handle_id (&pump->fd_source, g_source_remove);
+  virStreamEventRemoveCallback (pump->stream);
+  virResetLastError ();
+  /* Not the callback's free function: libvirt's remote driver (all of
+   * libvirtd's clients) never calls it, so the pump would live on and the
+   * app's end stay open after the guest's console ended. Not now either:
+   * this may run inside the stream's own callback. */
+  g_idle_add (pump_free_idle, pump);
 }
 
 /* Sends what waits for the guest; FALSE when the stream failed. */
@@ -208,8 +221,8 @@ _hangar_libvirt_stream_bridge (virStreamPtr stream, GError **error)
   pump->fd = fds[1];
   pump->to_guest = g_byte_array_new ();
   pump->to_app = g_byte_array_new ();
-  if (virStreamEventAddCallback (stream, VIR_STREAM_EVENT_READABLE, on_stream_event, pump,
-                                 pump_free) < 0)
+  if (virStreamEventAddCallback (stream, VIR_STREAM_EVENT_READABLE, on_stream_event, pump, NULL) <
+      0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("Could not connect to the console: %s"),
                    virGetLastErrorMessage ());
