@@ -221,14 +221,14 @@ lab_list (int argc, char **argv, GError **error)
 
       if (config == NULL)
         {
-          g_print ("%-16s  %-8s  %s\n", names[i], _ ("broken"), local_error->message);
+          g_print ("%-16s  %s: %s\n", names[i], _ ("broken"), local_error->message);
           continue;
         }
-      /* TRANSLATORS: "2/10 running" */
-      g_print (_ ("%-16s  %-16s  %2u/%-2u running  %-8s  %s\n"), config->name,
-               config->template_name, count_running (store, config), config->count,
+      /* Aligned columns first, words that translations lengthen last. */
+      g_print ("%-16s  %-16s  %-8s  %-18s  ", config->name, config->template_name,
                hv_network_mode_to_string (config->network_mode),
-               config->subnet != NULL ? config->subnet : "");
+               config->subnet != NULL ? config->subnet : "-");
+      g_print (_ ("%u of %u running\n"), count_running (store, config), config->count);
     }
   return 0;
 }
@@ -259,7 +259,7 @@ print_member (HvStore *store, const char *member, GHashTable *addresses)
 
   if (config == NULL)
     {
-      g_print ("  %-16s  %-8s  %s\n", member, _ ("missing"), local_error->message);
+      g_print ("  %-16s  %s: %s\n", member, _ ("missing"), local_error->message);
       return;
     }
   if (config->nics->len > 0)
@@ -269,9 +269,9 @@ print_member (HvStore *store, const char *member, GHashTable *addresses)
       g_autofree char *key = g_ascii_strdown (mac, -1);
       address = g_hash_table_lookup (addresses, key);
     }
-  g_print ("  %-16s  %-8s  %-17s  %s\n", member,
-           hv_store_machine_is_running (store, member) ? _ ("running") : _ ("stopped"),
-           mac != NULL ? mac : "-", address != NULL ? address : "-");
+  g_print ("  %-16s  %-17s  %-15s  %s\n", member, mac != NULL ? mac : "-",
+           address != NULL ? address : "-",
+           hv_store_machine_is_running (store, member) ? _ ("running") : _ ("stopped"));
 }
 
 static void

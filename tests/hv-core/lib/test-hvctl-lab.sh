@@ -92,7 +92,7 @@ expect_error "create twice" "lab called .class. exists already" \
   "$hvctl" lab create class --template tpl --count 2
 
 "$hvctl" lab list >"$work/list"
-grep -Eq '^class +tpl +0/3 +running +isolated' "$work/list" && pass "lab list" ||
+grep -Eq '^class +tpl +isolated +10\.0\.[0-9]+\.0/24 +0 of 3 running$' "$work/list" && pass "lab list" ||
   { fail "lab list:"; sed 's/^/#   /' "$work/list"; }
 
 # ---- start, show, stop ----
@@ -106,7 +106,7 @@ tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "systemd.hostname=class-pc02" &&
 [ -S "$XDG_RUNTIME_DIR/hangar/nets/class/switch.sock" ] && pass "the lab network runs" ||
   fail "the lab network does not run"
 "$hvctl" lab show class >"$work/show"
-grep -Eq '^  class-pc03 +running +52:54:00:' "$work/show" &&
+grep -Eq '^  class-pc03 +52:54:00:[0-9a-f:]{8} +[-0-9.]+ +running$' "$work/show" &&
   grep -q 'virtual CPUs' "$work/show" && pass "lab show" ||
   { fail "lab show:"; sed 's/^/#   /' "$work/show"; }
 expect_error "reset while running" "class-pc0[1-3]. is running: shut down the lab" \
