@@ -224,6 +224,21 @@ job_new (HangarEmbeddedMachine *self)
   return job;
 }
 
+/* A job for SELF; NULL, after reporting it to CALLBACK, once SELF has left
+ * its connection. */
+static Job *
+job_new_or_report (HangarEmbeddedMachine *self, GAsyncReadyCallback callback, gpointer user_data,
+                   gpointer source_tag)
+{
+  if (self->connection != NULL)
+    return job_new (self);
+  g_task_report_new_error (self, callback, user_data, source_tag, G_IO_ERROR,
+                           G_IO_ERROR_NOT_CONNECTED,
+                           _ ("“%s” is no longer part of an open connection."),
+                           hangar_machine_get_name (HANGAR_MACHINE (self)));
+  return NULL;
+}
+
 static void
 return_scan (GTask *task, HvStore *store, const char *name)
 {
@@ -563,15 +578,9 @@ hangar_embedded_machine_delete_async (HangarMachine *machine, gboolean with_disk
   HangarEmbeddedMachine *self = HANGAR_EMBEDDED_MACHINE (machine);
   Job *job;
 
-  if (self->connection == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, hangar_embedded_machine_delete_async,
-                               G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _ ("“%s” is no longer part of an open connection."),
-                               hangar_machine_get_name (machine));
-      return;
-    }
-  job = job_new (self);
+  job = job_new_or_report (self, callback, user_data, hangar_embedded_machine_delete_async);
+  if (job == NULL)
+    return;
   job->flag = with_disks;
   job->forget = TRUE;
   run_job (self, job, delete_thread, cancellable, callback, user_data,
@@ -680,15 +689,9 @@ hangar_embedded_machine_clone_async (HangarMachine *machine, const char *new_nam
   HangarEmbeddedMachine *self = HANGAR_EMBEDDED_MACHINE (machine);
   Job *job;
 
-  if (self->connection == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, hangar_embedded_machine_clone_async,
-                               G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _ ("“%s” is no longer part of an open connection."),
-                               hangar_machine_get_name (machine));
-      return;
-    }
-  job = job_new (self);
+  job = job_new_or_report (self, callback, user_data, hangar_embedded_machine_clone_async);
+  if (job == NULL)
+    return;
   job->new_name = g_strdup (new_name);
   run_job (self, job, clone_thread, cancellable, callback, user_data,
            hangar_embedded_machine_clone_async);
@@ -744,15 +747,9 @@ hangar_embedded_machine_update_async (HangarMachine *machine, const HangarMachin
   HangarEmbeddedMachine *self = HANGAR_EMBEDDED_MACHINE (machine);
   Job *job;
 
-  if (self->connection == NULL)
-    {
-      g_task_report_new_error (self, callback, user_data, hangar_embedded_machine_update_async,
-                               G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _ ("“%s” is no longer part of an open connection."),
-                               hangar_machine_get_name (machine));
-      return;
-    }
-  job = job_new (self);
+  job = job_new_or_report (self, callback, user_data, hangar_embedded_machine_update_async);
+  if (job == NULL)
+    return;
   job->spec = hangar_machine_spec_copy (spec);
   job->forget = g_strcmp0 (spec->name, job->name) != 0;
   run_job (self, job, update_thread, cancellable, callback, user_data,
@@ -773,15 +770,9 @@ hangar_embedded_machine_set_autostart_async (HangarMachine *machine, gboolean au
   HangarEmbeddedMachine *self = HANGAR_EMBEDDED_MACHINE (machine);
   Job *job;
 
-  if (self->connection == NULL)
-    {
-      g_task_report_new_error (
-          self, callback, user_data, hangar_embedded_machine_set_autostart_async, G_IO_ERROR,
-          G_IO_ERROR_NOT_CONNECTED, _ ("“%s” is no longer part of an open connection."),
-          hangar_machine_get_name (machine));
-      return;
-    }
-  job = job_new (self);
+  job = job_new_or_report (self, callback, user_data, hangar_embedded_machine_set_autostart_async);
+  if (job == NULL)
+    return;
   job->flag = autostart;
   run_job (self, job, update_thread, cancellable, callback, user_data,
            hangar_embedded_machine_set_autostart_async);

@@ -377,11 +377,28 @@ typedef struct
 static void
 job_free (Job *job)
 {
-  g_object_unref (job->store);
+  g_clear_object (&job->store);
   g_free (job->name);
   g_free (job->filename);
   g_clear_pointer (&job->relay, _hangar_lab_progress_relay_finish);
   g_free (job);
+}
+
+/* Gives JOB the lab's store and name; FALSE, with the error returned on
+ * TASK, once the lab has left its connection. */
+static gboolean
+job_attach (HangarLab *self, Job *job, GTask *task)
+{
+  if (self->connection == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _ ("The lab “%s” is no longer part of an open connection."),
+                               self->config->name);
+      return FALSE;
+    }
+  job->store = g_object_ref (hangar_embedded_connection_get_store (self->connection));
+  job->name = g_strdup (self->config->name);
+  return TRUE;
 }
 
 static void
@@ -420,16 +437,12 @@ run_job (HangarLab *self, LabCall call, Job *job, GCancellable *cancellable,
   g_autoptr (GTask) inner = NULL;
 
   g_task_set_source_tag (outer, source_tag);
-  if (self->connection == NULL)
+  if (!job_attach (self, job, outer))
     {
-      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _ ("The lab “%s” is no longer part of an open connection."),
-                               self->config->name);
+      job_free (job);
       g_object_unref (outer);
       return;
     }
-  job->store = g_object_ref (hangar_embedded_connection_get_store (self->connection));
-  job->name = g_strdup (self->config->name);
   job->call = call;
   inner = g_task_new (self, cancellable, job_done, outer);
   g_task_set_task_data (inner, job, (GDestroyNotify) job_free);
@@ -592,21 +605,16 @@ hangar_lab_query_resources_async (HangarLab *self, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  Job *job;
+  Job *job = g_new0 (Job, 1);
 
   g_return_if_fail (HANGAR_IS_LAB (self));
 
   g_task_set_source_tag (task, hangar_lab_query_resources_async);
-  if (self->connection == NULL)
+  if (!job_attach (self, job, task))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               _ ("The lab “%s” is no longer part of an open connection."),
-                               self->config->name);
+      job_free (job);
       return;
     }
-  job = g_new0 (Job, 1);
-  job->store = g_object_ref (hangar_embedded_connection_get_store (self->connection));
-  job->name = g_strdup (self->config->name);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (task, resources_thread);
 }
