@@ -467,13 +467,21 @@ hv_lab_create (HvStore *store, HvLabConfig *config, GCancellable *cancellable,
 
 /* ---- Members ---- */
 
-/* Calls FUNC on each member; goes on past failures, and ERROR then lists
- * each failed member with its reason, a line each. */
-typedef gboolean (*MemberFunc) (HvStore *store, const char *member, gpointer user_data,
+/* What an action on every member knows. */
+typedef struct
+{
+  GHashTable *running; /* name to HvGuestInfo: the guests running as it began */
+  GCancellable *cancellable;
+  gboolean with_disks;
+} MemberAction;
+
+typedef gboolean (*MemberFunc) (HvStore *store, const char *member, MemberAction *action,
                                 GError **error);
 
+/* Calls FUNC on each member; goes on past failures, and ERROR then lists
+ * each failed member with its reason, a line each. */
 static gboolean
-for_each_member (HvStore *store, const HvLabConfig *config, MemberFunc func, gpointer user_data,
+for_each_member (HvStore *store, const HvLabConfig *config, MemberFunc func, MemberAction *action,
                  GError **error)
 {
   g_autoptr (GString) failures = g_string_new (NULL);
@@ -484,7 +492,7 @@ for_each_member (HvStore *store, const HvLabConfig *config, MemberFunc func, gpo
       g_autofree char *member = hv_lab_config_member_name (config, i);
       g_autoptr (GError) local_error = NULL;
 
-      if (func (store, member, user_data, &local_error))
+      if (func (store, member, action, &local_error))
         continue;
       g_string_append_printf (failures, "%s%s: %s", failed > 0 ? "\n" : "", member,
                               local_error->message);
@@ -500,47 +508,49 @@ for_each_member (HvStore *store, const HvLabConfig *config, MemberFunc func, gpo
 static gboolean
 refuse_running_members (HvStore *store, const HvLabConfig *config, GError **error)
 {
-  for (guint i = 0; i < config->count; i++)
+  g_autoptr (GHashTable) running = hv_store_list_running (store, error);
+
+  for (guint i = 0; running != NULL && i < config->count; i++)
     {
       g_autofree char *member = hv_lab_config_member_name (config, i);
 
-      if (hv_store_machine_is_running (store, member))
+      if (g_hash_table_contains (running, member))
         {
           g_set_error (error, HV_ERROR, HV_ERROR_INVALID_STATE,
                        _ ("“%s” is running: shut down the lab’s machines first"), member);
           return FALSE;
         }
     }
-  return TRUE;
+  return running != NULL;
 }
 
-/* The member's running guest; NULL (and no error) when it does not run. */
-static HvGuestInfo *
-lookup_member (HvStore *store, const char *member, GError **error)
+/* Runs FUNC on every member of the lab NAME, knowing which guests run. */
+static gboolean
+act_on_members (HvStore *store, const char *name, MemberFunc func, MemberAction *action,
+                GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  HvGuestInfo *info =
-      hv_runtime_lookup_guest (hv_store_get_runtime (store), member, NULL, &local_error);
+  g_autoptr (HvLabConfig) config = hv_lab_load (store, name, error);
+  g_autoptr (GHashTable) running = NULL;
 
-  if (info == NULL && !g_error_matches (local_error, HV_ERROR, HV_ERROR_NOT_FOUND))
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return info;
+  if (config == NULL || (running = hv_store_list_running (store, error)) == NULL)
+    return FALSE;
+  action->running = running;
+  return for_each_member (store, config, func, action, error);
 }
 
 static gboolean
-start_member (HvStore *store, const char *member, gpointer user_data, GError **error)
+start_member (HvStore *store, const char *member, MemberAction *action, GError **error)
 {
-  GCancellable *cancellable = user_data;
   g_autoptr (HvLaunchOptions) options = NULL;
   g_autoptr (HvGuestInfo) info = NULL;
   g_autoptr (GError) local_error = NULL;
 
-  if (hv_store_machine_is_running (store, member))
+  if (g_hash_table_contains (action->running, member))
     return TRUE;
-  options = hv_store_prepare_start (store, member, cancellable, error);
+  options = hv_store_prepare_start (store, member, action->cancellable, error);
   if (options == NULL)
     return FALSE;
-  info = hv_runtime_launch (hv_store_get_runtime (store), options, NULL, NULL, cancellable,
+  info = hv_runtime_launch (hv_store_get_runtime (store), options, NULL, NULL, action->cancellable,
                             &local_error);
   /* Started meanwhile by someone else: as good as started here. */
   if (info != NULL || g_error_matches (local_error, HV_ERROR, HV_ERROR_NAME_IN_USE))
@@ -552,66 +562,55 @@ start_member (HvStore *store, const char *member, gpointer user_data, GError **e
 gboolean
 hv_lab_start (HvStore *store, const char *name, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (HvLabConfig) config = hv_lab_load (store, name, error);
+  MemberAction action = { .cancellable = cancellable };
 
-  return config != NULL && for_each_member (store, config, start_member, cancellable, error);
+  return act_on_members (store, name, start_member, &action, error);
 }
 
 static gboolean
-press_power_button (HvStore *store, const char *member, gpointer user_data, GError **error)
+press_power_button (HvStore *store, const char *member, MemberAction *action, GError **error)
 {
+  HvGuestInfo *info = g_hash_table_lookup (action->running, member);
   g_autoptr (GMainContext) context = NULL;
-  g_autoptr (HvGuestInfo) info = NULL;
   g_autoptr (HvClient) client = NULL;
   g_autoptr (JsonObject) reply = NULL;
-  GError *local_error = NULL;
 
-  info = lookup_member (store, member, &local_error);
   if (info == NULL)
-    goto out;
+    return TRUE;
   /* Sync client calls run the thread-default context: one of our own. */
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
-  client = hv_client_new_for_guest_sync (info, NULL, &local_error);
+  client = hv_client_new_for_guest_sync (info, NULL, error);
   if (client != NULL)
-    reply = hv_client_execute_sync (client, "powerdown", NULL, NULL, &local_error);
+    reply = hv_client_execute_sync (client, "powerdown", NULL, NULL, error);
   g_clear_object (&client);
   g_main_context_pop_thread_default (context);
-out:
-  if (local_error == NULL)
-    return TRUE;
-  g_propagate_error (error, local_error);
-  return FALSE;
+  return reply != NULL;
 }
 
 gboolean
 hv_lab_shutdown (HvStore *store, const char *name, GError **error)
 {
-  g_autoptr (HvLabConfig) config = hv_lab_load (store, name, error);
+  MemberAction action = { 0 };
 
-  return config != NULL && for_each_member (store, config, press_power_button, NULL, error);
+  return act_on_members (store, name, press_power_button, &action, error);
 }
 
 static gboolean
-force_off_member (HvStore *store, const char *member, gpointer user_data, GError **error)
+force_off_member (HvStore *store, const char *member, MemberAction *action, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (HvGuestInfo) info = lookup_member (store, member, &local_error);
+  HvGuestInfo *info = g_hash_table_lookup (action->running, member);
 
-  if (info != NULL)
-    return hv_runtime_force_off (hv_store_get_runtime (store), info, FORCE_OFF_TIMEOUT_MS, error);
-  if (local_error == NULL)
-    return TRUE;
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  return info == NULL ||
+         hv_runtime_force_off (hv_store_get_runtime (store), info, FORCE_OFF_TIMEOUT_MS, error);
 }
 
 gboolean
 hv_lab_force_off (HvStore *store, const char *name, GError **error)
 {
-  g_autoptr (HvLabConfig) config = hv_lab_load (store, name, error);
+  MemberAction action = { 0 };
 
-  return config != NULL && for_each_member (store, config, force_off_member, NULL, error);
+  return act_on_members (store, name, force_off_member, &action, error);
 }
 
 /* ---- Reset ---- */
@@ -682,13 +681,12 @@ hv_lab_reset (HvStore *store, const char *name, GCancellable *cancellable, HvLab
 /* ---- Deleting ---- */
 
 static gboolean
-delete_member (HvStore *store, const char *member, gpointer user_data, GError **error)
+delete_member (HvStore *store, const char *member, MemberAction *action, GError **error)
 {
-  gboolean with_disks = GPOINTER_TO_INT (user_data);
   g_autoptr (GError) local_error = NULL;
 
   /* A member deleted by hand earlier is already what we want. */
-  if (hv_store_delete_machine (store, member, with_disks, &local_error) ||
+  if (hv_store_delete_machine (store, member, action->with_disks, &local_error) ||
       g_error_matches (local_error, HV_ERROR, HV_ERROR_NOT_FOUND))
     return TRUE;
   g_propagate_error (error, g_steal_pointer (&local_error));
@@ -716,10 +714,11 @@ gboolean
 hv_lab_delete (HvStore *store, const char *name, gboolean with_disks, GError **error)
 {
   g_autoptr (HvLabConfig) config = hv_lab_load (store, name, error);
+  MemberAction action = { .with_disks = with_disks };
   g_autofree char *path = NULL;
 
   if (config == NULL || !refuse_running_members (store, config, error) ||
-      !for_each_member (store, config, delete_member, GINT_TO_POINTER (with_disks), error) ||
+      !for_each_member (store, config, delete_member, &action, error) ||
       !delete_network (store, name, error))
     return FALSE;
   /* The definition goes last: a delete that failed half-way can be run again. */
@@ -767,8 +766,9 @@ gboolean
 hv_lab_get_resources (HvStore *store, const char *name, HvLabResources *resources, GError **error)
 {
   g_autoptr (HvLabConfig) config = hv_lab_load (store, name, error);
+  g_autoptr (GHashTable) running = NULL;
 
-  if (config == NULL)
+  if (config == NULL || (running = hv_store_list_running (store, error)) == NULL)
     return FALSE;
   memset (resources, 0, sizeof *resources);
   resources->host_cpus = g_get_num_processors ();
@@ -784,7 +784,7 @@ hv_lab_get_resources (HvStore *store, const char *name, HvLabResources *resource
       resources->memory_mib += machine->memory_mib;
       resources->cpus += machine->cpus;
       /* What a running member holds is not available, but is its own. */
-      if (hv_store_machine_is_running (store, member))
+      if (g_hash_table_contains (running, member))
         resources->available_mib += machine->memory_mib;
     }
   return TRUE;

@@ -208,6 +208,30 @@ hv_store_machine_is_running (HvStore *self, const char *name)
   return info != NULL;
 }
 
+GHashTable *
+hv_store_list_running (HvStore *self, GError **error)
+{
+  g_autoptr (GPtrArray) guests = NULL;
+  GHashTable *running;
+
+  g_return_val_if_fail (HV_IS_STORE (self), NULL);
+  guests = hv_runtime_list_guests (self->runtime, NULL, error);
+  if (guests == NULL)
+    return NULL;
+  running =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hv_guest_info_unref);
+  for (guint i = 0; i < guests->len; i++)
+    {
+      HvGuestInfo *info = g_ptr_array_index (guests, i);
+
+      /* A guest whose name cannot be told is no machine's. */
+      if (hv_guest_info_get_name (info) != NULL)
+        g_hash_table_insert (running, g_strdup (hv_guest_info_get_name (info)),
+                             hv_guest_info_ref (info));
+    }
+  return running;
+}
+
 static gboolean
 refuse_if_running (HvStore *self, const char *name, GError **error)
 {

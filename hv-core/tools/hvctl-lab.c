@@ -186,18 +186,19 @@ lab_create (int argc, char **argv, GError **error)
 
 /* ---- list and show ---- */
 
+/* RUNNING: hv_store_list_running (). */
 static guint
-count_running (HvStore *store, const HvLabConfig *config)
+count_running (const HvLabConfig *config, GHashTable *running)
 {
-  guint running = 0;
+  guint count = 0;
 
   for (guint i = 0; i < config->count; i++)
     {
       g_autofree char *member = hv_lab_config_member_name (config, i);
 
-      running += hv_store_machine_is_running (store, member);
+      count += g_hash_table_contains (running, member);
     }
-  return running;
+  return count;
 }
 
 static int
@@ -205,6 +206,7 @@ lab_list (int argc, char **argv, GError **error)
 {
   g_autoptr (HvStore) store = hv_store_new ();
   g_auto (GStrv) names = NULL;
+  g_autoptr (GHashTable) running = NULL;
   int status = -1;
 
   if (!hvctl_parse_options ("lab list", "", _ ("List the labs."), NULL, &argc, &argv, &status,
@@ -212,7 +214,7 @@ lab_list (int argc, char **argv, GError **error)
       !hvctl_no_arguments (argc, argv, error))
     return status;
   names = hv_lab_list (store, error);
-  if (names == NULL)
+  if (names == NULL || (running = hv_store_list_running (store, error)) == NULL)
     return -1;
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -228,7 +230,7 @@ lab_list (int argc, char **argv, GError **error)
       g_print ("%-16s  %-16s  %-8s  %-18s  ", config->name, config->template_name,
                hv_network_mode_to_string (config->network_mode),
                config->subnet != NULL ? config->subnet : "-");
-      g_print (_ ("%u of %u running\n"), count_running (store, config), config->count);
+      g_print (_ ("%u of %u running\n"), count_running (config, running), config->count);
     }
   return 0;
 }
@@ -250,8 +252,9 @@ lab_addresses (HvStore *store, const char *name)
   return addresses;
 }
 
+/* ADDRESSES: lab_addresses (); RUNNING: hv_store_list_running (). */
 static void
-print_member (HvStore *store, const char *member, GHashTable *addresses)
+print_member (HvStore *store, const char *member, GHashTable *addresses, GHashTable *running)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (HvMachineConfig) config = hv_store_load_machine (store, member, &local_error);
@@ -271,7 +274,7 @@ print_member (HvStore *store, const char *member, GHashTable *addresses)
     }
   g_print ("  %-16s  %-17s  %-15s  %s\n", member, mac != NULL ? mac : "-",
            address != NULL ? address : "-",
-           hv_store_machine_is_running (store, member) ? _ ("running") : _ ("stopped"));
+           g_hash_table_contains (running, member) ? _ ("running") : _ ("stopped"));
 }
 
 static void
@@ -295,6 +298,7 @@ lab_show (int argc, char **argv, GError **error)
   g_autoptr (HvStore) store = hv_store_new ();
   g_autoptr (HvLabConfig) config = NULL;
   g_autoptr (GHashTable) addresses = NULL;
+  g_autoptr (GHashTable) running = NULL;
   const char *name;
   int status = -1;
 
@@ -304,7 +308,7 @@ lab_show (int argc, char **argv, GError **error)
       (name = hvctl_one_name (argc, argv, "hvctl lab show NAME", error)) == NULL)
     return status;
   config = hv_lab_load (store, name, error);
-  if (config == NULL)
+  if (config == NULL || (running = hv_store_list_running (store, error)) == NULL)
     return -1;
   g_print (_ ("Lab “%s”: template “%s”, %s network %s\n"), config->name, config->template_name,
            hv_network_mode_to_string (config->network_mode),
@@ -314,7 +318,7 @@ lab_show (int argc, char **argv, GError **error)
   for (guint i = 0; i < config->count; i++)
     {
       g_autofree char *member = hv_lab_config_member_name (config, i);
-      print_member (store, member, addresses);
+      print_member (store, member, addresses, running);
     }
   return 0;
 }

@@ -55,6 +55,10 @@ gboolean hv_store_rename_machine (HvStore *self, const char *name, const char *n
                                   GError **error);
 /* Whether a guest called NAME runs now. */
 gboolean hv_store_machine_is_running (HvStore *self, const char *name);
+/* The guests running now, name to HvGuestInfo, from one look at the
+ * runtime: asking hv_store_machine_is_running () about many machines
+ * greets every running guest once per question. */
+GHashTable *hv_store_list_running (HvStore *self, GError **error);
 /* A MAC address no defined machine uses. */
 char *hv_store_new_mac (HvStore *self, GError **error);
 
