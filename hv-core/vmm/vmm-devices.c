@@ -58,6 +58,7 @@ serial_dev_fini (Vmm *vmm)
 static void
 i8042_dev_reset_request (void *user_data)
 {
+  g_debug ("i8042: the guest pulsed the reset line");
   vmm_request (user_data, VMM_REQUEST_RESET, NULL);
 }
 
@@ -113,6 +114,7 @@ acpi_pm_dev_request (AcpiPmRequest request, void *user_data)
         vmm_request (user_data, VMM_REQUEST_SHUTDOWN, NULL);
         break;
       case ACPI_PM_REQUEST_RESET:
+        g_debug ("ACPI: the guest wrote the reset register");
         vmm_request (user_data, VMM_REQUEST_RESET, NULL);
         break;
       default:
