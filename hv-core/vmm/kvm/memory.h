@@ -10,6 +10,7 @@
 
 #define GUEST_MEM_HOLE_START 0xC0000000ull  /* RAM below 4 GiB ends here */
 #define GUEST_MEM_HIGH_START 0x100000000ull /* the rest of RAM starts here */
+#define GUEST_HUGE_PAGE      0x200000ull    /* a transparent huge page */
 
 typedef struct
 {

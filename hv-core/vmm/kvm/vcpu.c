@@ -144,19 +144,39 @@ vcpu_fini (Vcpu *vcpu)
   vcpu->fd = -1;
 }
 
-/* Sets one MSR; KVM may not know all of them (older kernels, other
- * vendors), and a missing one is no reason not to boot. */
+#define VCPU_MAX_RESET_MSRS 24
+
+/* Sets the MSRs in one call; KVM stops at the first it does not know (older
+ * kernels, other vendors), and a missing one is no reason not to boot: that
+ * one is skipped and the rest set. */
 static void
-vcpu_set_msr (Vcpu *vcpu, uint32_t index, uint64_t value)
+vcpu_set_msrs (Vcpu *vcpu, const struct kvm_msr_entry *entries, unsigned n)
 {
   struct
   {
     struct kvm_msrs head;
-    struct kvm_msr_entry entry;
-  } msrs = { .head.nmsrs = 1, .entry.index = index, .entry.data = value };
+    struct kvm_msr_entry entries[VCPU_MAX_RESET_MSRS];
+  } msrs;
+  unsigned done = 0;
 
-  if (ioctl (vcpu->fd, KVM_SET_MSRS, &msrs) != 1)
-    g_debug ("vCPU %u: MSR %#x not set", vcpu->index, index);
+  g_assert (n <= VCPU_MAX_RESET_MSRS);
+  while (done < n)
+    {
+      int set;
+
+      memset (&msrs.head, 0, sizeof msrs.head);
+      msrs.head.nmsrs = n - done;
+      memcpy (msrs.entries, entries + done, (n - done) * sizeof *entries);
+      set = ioctl (vcpu->fd, KVM_SET_MSRS, &msrs);
+      if (set < 0)
+        set = 0;
+      done += set;
+      if (done < n)
+        {
+          g_debug ("vCPU %u: MSR %#x not set", vcpu->index, entries[done].index);
+          done++;
+        }
+    }
 }
 
 static void
@@ -180,16 +200,24 @@ vcpu_reset_msrs (Vcpu *vcpu)
     MSR_KVM_PV_EOI_EN,
   };
   uint64_t addr_mask = ((1ull << vcpu->phys_bits) - 1) & ~0xfffull;
+  struct kvm_msr_entry entries[VCPU_MAX_RESET_MSRS] = { 0 };
+  unsigned n = 0;
 
   for (unsigned i = 0; i < G_N_ELEMENTS (zeroed); i++)
-    vcpu_set_msr (vcpu, zeroed[i], 0);
-  vcpu_set_msr (vcpu, MSR_IA32_MISC_ENABLE, MISC_ENABLE_FAST_STRING);
-  vcpu_set_msr (vcpu, MSR_IA32_CR_PAT, PAT_POWER_ON);
+    entries[n++] = (struct kvm_msr_entry){ .index = zeroed[i] };
+  entries[n++] =
+      (struct kvm_msr_entry){ .index = MSR_IA32_MISC_ENABLE, .data = MISC_ENABLE_FAST_STRING };
+  entries[n++] = (struct kvm_msr_entry){ .index = MSR_IA32_CR_PAT, .data = PAT_POWER_ON };
   /* Memory is write-back, except the 1 GiB hole below 4 GiB (MMIO). */
-  vcpu_set_msr (vcpu, MSR_MTRR_PHYS_BASE0, GUEST_MEM_HOLE_START | MTRR_TYPE_UC);
-  vcpu_set_msr (vcpu, MSR_MTRR_PHYS_MASK0,
-                (addr_mask & ~(GUEST_MEM_HIGH_START - GUEST_MEM_HOLE_START - 1)) | MTRR_VALID);
-  vcpu_set_msr (vcpu, MSR_MTRR_DEF_TYPE, MTRR_ENABLE | MTRR_TYPE_WB);
+  entries[n++] = (struct kvm_msr_entry){ .index = MSR_MTRR_PHYS_BASE0,
+                                         .data = GUEST_MEM_HOLE_START | MTRR_TYPE_UC };
+  entries[n++] = (struct kvm_msr_entry){
+    .index = MSR_MTRR_PHYS_MASK0,
+    .data = (addr_mask & ~(GUEST_MEM_HIGH_START - GUEST_MEM_HOLE_START - 1)) | MTRR_VALID
+  };
+  entries[n++] =
+      (struct kvm_msr_entry){ .index = MSR_MTRR_DEF_TYPE, .data = MTRR_ENABLE | MTRR_TYPE_WB };
+  vcpu_set_msrs (vcpu, entries, n);
 }
 
 static void
