@@ -10,7 +10,7 @@
 #endif
 
 /* The screen is drawn as a grid of render nodes, kept from frame to frame. A
- * change in the guest converts only the tiles it touches, GTK's render-node
+ * change in the guest renews only the tiles it touches, GTK's render-node
  * diff repaints only those, and a GPU renderer uploads only those: typing a
  * letter costs one or two tiles, not the whole 8 MB frame of a 1920x1080
  * screen.
@@ -20,7 +20,14 @@
  * through floating point, every frame, even into its own format: it gets
  * cairo nodes that paint an image surface, which cairo copies to the window
  * as it is. Measured with bench/console, that took the cairo renderer's CPU
- * use from about 50 % to a fraction of it. */
+ * use from about 50 % to a fraction of it.
+ *
+ * For a 32-bit guest screen, the cairo nodes paint the display channel's own
+ * pixels, through one image surface per tile made on them: nothing is
+ * copied until GTK draws. Cairo is never told of the guest's changes (a
+ * renewed node shows them), so it never copies a tile aside for the nodes
+ * that still paint it; only when the screen goes, and with it the pixels,
+ * does finishing the surfaces make those nodes keep a copy. */
 #define TILE_SIZE 128
 
 /* Ask the guest for a new resolution only when the size has settled. */
@@ -43,7 +50,8 @@ struct _HangarSpiceDisplay
   int stride;
   gboolean marked;
 
-  GskRenderNode **tiles; /* columns * rows; NULL: out of date */
+  GskRenderNode **tiles;           /* columns * rows; NULL: out of date */
+  cairo_surface_t **tile_surfaces; /* on the pixels, for cairo nodes; NULL: none yet */
   guint columns;
   guint rows;
 
@@ -79,12 +87,25 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- The screen ---- */
 
+/* While the display channel's pixels are still there: nodes that GTK still
+ * holds keep a copy of what they paint. */
+static void
+free_tile_surface (cairo_surface_t *surface)
+{
+  cairo_surface_finish (surface);
+  cairo_surface_destroy (surface);
+}
+
 static void
 free_tiles (HangarSpiceDisplay *self)
 {
   for (guint i = 0; self->tiles != NULL && i < self->columns * self->rows; i++)
-    g_clear_pointer (&self->tiles[i], gsk_render_node_unref);
+    {
+      g_clear_pointer (&self->tiles[i], gsk_render_node_unref);
+      g_clear_pointer (&self->tile_surfaces[i], free_tile_surface);
+    }
   g_clear_pointer (&self->tiles, g_free);
+  g_clear_pointer (&self->tile_surfaces, g_free);
   self->columns = self->rows = 0;
 }
 
@@ -133,6 +154,7 @@ set_primary (HangarSpiceDisplay *self, int format, int width, int height, int st
       self->columns = (width + TILE_SIZE - 1) / TILE_SIZE;
       self->rows = (height + TILE_SIZE - 1) / TILE_SIZE;
       self->tiles = g_new0 (GskRenderNode *, self->columns * self->rows);
+      self->tile_surfaces = g_new0 (cairo_surface_t *, self->columns * self->rows);
     }
   gtk_widget_queue_resize (GTK_WIDGET (self));
   if (had_screen != hangar_spice_display_get_has_screen (self))
@@ -208,28 +230,50 @@ make_texture (HangarSpiceDisplay *self, int x, int y, int w, int h)
 #endif
 }
 
-/* A cairo node painting the rectangle from an image surface of its own. The
- * node's recording keeps a copy-on-write snapshot of the surface, copied when
- * the surface goes; a surface that owns its memory hands that memory over
- * instead. So cairo_image_surface_create (), whose clearing costs less than
- * the copy cairo would make of memory of ours. */
-static GskRenderNode *
-make_cairo_node (HangarSpiceDisplay *self, int x, int y, int w, int h)
+static gboolean
+format_is_32_bit (int format)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-  GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, w, h));
-  cairo_t *cr;
+  return format == SPICE_SURFACE_FMT_32_xRGB || format == SPICE_SURFACE_FMT_32_ARGB;
+}
 
+/* The rectangle's pixels as an image surface: for a 32-bit screen, the one on
+ * the display channel's pixels, kept in SLOT; otherwise a converted copy. A
+ * surface that owns its memory hands it over to the node's recording when it
+ * goes, where one on memory of ours would be copied; so the copy goes into
+ * cairo_image_surface_create ()'s memory. */
+static cairo_surface_t *
+get_tile_surface (HangarSpiceDisplay *self, cairo_surface_t **slot, int x, int y, int w, int h)
+{
+  cairo_surface_t *surface;
+
+  if (format_is_32_bit (self->format))
+    {
+      if (*slot == NULL)
+        *slot = cairo_image_surface_create_for_data ((guint8 *) self->pixels +
+                                                         (gsize) y * self->stride + (gsize) x * 4,
+                                                     CAIRO_FORMAT_RGB24, w, h, self->stride);
+      return cairo_surface_reference (*slot);
+    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
   convert_rect (self, x, y, w, h, cairo_image_surface_get_data (surface),
                 cairo_image_surface_get_stride (surface), TRUE);
   cairo_surface_mark_dirty (surface);
+  return surface;
+}
+
+/* A cairo node painting the rectangle X, Y, W, H from SURFACE. */
+static GskRenderNode *
+make_cairo_node (cairo_surface_t *surface, int x, int y, int w, int h)
+{
+  GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x, y, w, h));
+  cairo_t *cr;
+
   cr = gsk_cairo_node_get_draw_context (node);
   cairo_set_source_surface (cr, surface, x, y);
   /* Scaled, the edge pixels must not blend with what lies outside the tile. */
   cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
   cairo_paint (cr);
   cairo_destroy (cr);
-  cairo_surface_destroy (surface);
   return node;
 }
 
@@ -244,7 +288,8 @@ make_texture_node (HangarSpiceDisplay *self, int x, int y, int w, int h)
 static GskRenderNode *
 get_tile (HangarSpiceDisplay *self, guint column, guint row, gboolean cairo)
 {
-  GskRenderNode **tile = &self->tiles[row * self->columns + column];
+  guint index = row * self->columns + column;
+  GskRenderNode **tile = &self->tiles[index];
   GskRenderNodeType wanted = cairo ? GSK_CAIRO_NODE : GSK_TEXTURE_NODE;
   int x = column * TILE_SIZE;
   int y = row * TILE_SIZE;
@@ -254,7 +299,15 @@ get_tile (HangarSpiceDisplay *self, guint column, guint row, gboolean cairo)
   if (*tile != NULL && gsk_render_node_get_node_type (*tile) == wanted)
     return *tile;
   g_clear_pointer (tile, gsk_render_node_unref);
-  *tile = cairo ? make_cairo_node (self, x, y, w, h) : make_texture_node (self, x, y, w, h);
+  if (cairo)
+    {
+      cairo_surface_t *surface = get_tile_surface (self, &self->tile_surfaces[index], x, y, w, h);
+
+      *tile = make_cairo_node (surface, x, y, w, h);
+      cairo_surface_destroy (surface);
+    }
+  else
+    *tile = make_texture_node (self, x, y, w, h);
   self->tiles_converted++;
   return *tile;
 }
@@ -305,23 +358,49 @@ keep_shm_pool (HangarSpiceDisplay *self)
 }
 
 static void
+append_black (GtkSnapshot *snapshot, double x, double y, double width, double height)
+{
+  GdkRGBA black = { 0, 0, 0, 1 };
+
+  if (width > 0 && height > 0)
+    gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (x, y, width, height));
+}
+
+/* Black around the screen where it does not fill the widget; not under it,
+ * where the cairo renderer would fill every repainted pixel twice. The
+ * screen's edges are rounded as the tiles' are. */
+static void
+append_margins (HangarSpiceDisplay *self, GtkSnapshot *snapshot, double x, double y, double scale)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double right = x + (int) (self->width * scale + 0.5);
+  double bottom = y + (int) (self->height * scale + 0.5);
+
+  append_black (snapshot, 0, 0, width, y);
+  append_black (snapshot, 0, bottom, width, height - bottom);
+  append_black (snapshot, 0, y, x, bottom - y);
+  append_black (snapshot, right, y, width - right, bottom - y);
+}
+
+static void
 hangar_spice_display_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   HangarSpiceDisplay *self = HANGAR_SPICE_DISPLAY (widget);
-  GdkRGBA black = { 0, 0, 0, 1 };
   double x, y, scale;
   gboolean cairo;
 
-  gtk_snapshot_append_color (
-      snapshot, &black,
-      &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget)));
   if (!hangar_spice_display_get_has_screen (self))
-    return;
+    {
+      append_black (snapshot, 0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+      return;
+    }
 
   cairo = GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (gtk_widget_get_native (widget)));
   if (cairo)
     keep_shm_pool (self);
   get_placement (self, &x, &y, &scale);
+  append_margins (self, snapshot, x, y, scale);
   for (guint row = 0; row < self->rows; row++)
     for (guint column = 0; column < self->columns; column++)
       {
