@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * console-probe SERIAL-SOCKET WINDOW-ID PID: measures one SPICE client the
+ * console-probe SERIAL-SOCKET WINDOW-ID PID X-PID: measures one SPICE client the
  * same way whatever it is (Hangar's display, remote-viewer). It asks the
  * benchmark guest (console-guest.c) for framebuffer changes over the serial
  * port and watches the client's window with the X DAMAGE extension: a damage
  * report is the client putting a new frame on the X server.
  *   latency: from the guest's "changed" answer to the client's next frame
  *   frames a second and CPU (the client's user + system time from /proc)
- *   while the guest animates.
+ *   while the guest animates; and the X server's CPU meanwhile, as a client
+ *   may leave the copying of its frames to the server (GTK 3 does, drawing
+ *   through server-side pixmaps) or do it itself (GTK 4's cairo renderer).
  * Prints "name value" lines for bench/console to tabulate.
  */
 #include <X11/Xlib.h>
@@ -148,10 +150,10 @@ cpu_seconds (int pid)
 }
 
 static void
-frame_rate (const char *name, char command, int pid, double seconds)
+frame_rate (const char *name, char command, int pid, int x_pid, double seconds)
 {
   char stop = 'x', answer[32] = { 0 };
-  double start, cpu_start;
+  double start, cpu_start, x_cpu_start;
   int frames = 0;
 
   settle (150);
@@ -162,11 +164,14 @@ frame_rate (const char *name, char command, int pid, double seconds)
     wait_for (1, NULL, end - now_ms ());
   start = now_ms ();
   cpu_start = cpu_seconds (pid);
+  x_cpu_start = cpu_seconds (x_pid);
   while (now_ms () < start + seconds * 1000)
     if (wait_for (1, NULL, start + seconds * 1000 - now_ms ()) >= 0)
       frames++;
   printf ("%s-frames-per-second %.1f\n", name, frames / seconds);
   printf ("%s-cpu-percent %.1f\n", name, 100 * (cpu_seconds (pid) - cpu_start) / seconds);
+  printf ("%s-x-server-cpu-percent %.1f\n", name,
+          100 * (cpu_seconds (x_pid) - x_cpu_start) / seconds);
   if (write (serial, &stop, 1) != 1)
     exit (1);
   for (size_t i = 0; i < sizeof answer - 1; i++)
@@ -182,11 +187,11 @@ main (int argc, char *argv[])
 {
   struct sockaddr_un address = { .sun_family = AF_UNIX };
   int error_base;
-  int pid;
+  int pid, x_pid;
 
-  if (argc != 4)
+  if (argc != 5)
     {
-      fprintf (stderr, "Usage: %s SERIAL-SOCKET WINDOW-ID PID\n", argv[0]);
+      fprintf (stderr, "Usage: %s SERIAL-SOCKET WINDOW-ID PID X-PID\n", argv[0]);
       return 2;
     }
   serial = socket (AF_UNIX, SOCK_STREAM, 0);
@@ -204,10 +209,11 @@ main (int argc, char *argv[])
     }
   damage = XDamageCreate (display, strtoul (argv[2], NULL, 0), XDamageReportNonEmpty);
   pid = atoi (argv[3]);
+  x_pid = atoi (argv[4]);
 
   latency ("small", 's', 30);
   latency ("full", 'f', 20);
-  frame_rate ("full-animation", 'a', pid, 5);
-  frame_rate ("partial-animation", 'p', pid, 5);
+  frame_rate ("full-animation", 'a', pid, x_pid, 5);
+  frame_rate ("partial-animation", 'p', pid, x_pid, 5);
   return 0;
 }
