@@ -75,14 +75,14 @@ hv_daemon_lock (const char *path, GError **error)
   if (fd < 0)
     {
       int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                    _ ("Could not create %s: %s. Check the runtime directory."), path,
                    g_strerror (saved_errno));
       return -1;
     }
   if (flock (fd, LOCK_EX | LOCK_NB) < 0)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, "locked");
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_AGAIN, "locked");
       close (fd);
       return -1;
     }

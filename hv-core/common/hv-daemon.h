@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 /* What both processes do first: the user's language for their messages, and
  * no death by SIGPIPE when a client goes away. */
@@ -17,5 +17,7 @@ void hv_daemon_init (void);
 void hv_daemon_report_ready (int *ready_fd, const char *program, const GError *error);
 
 /* Opens (creating, 0600) and locks PATH exclusively without waiting. -1 with
- * G_IO_ERROR_BUSY where another process holds it, or another GError. */
+ * G_FILE_ERROR_AGAIN where another process holds it (flock's EWOULDBLOCK),
+ * or another G_FILE_ERROR. GLib's errno domain, not GIO's: hv-vmm links no
+ * GIO. */
 int hv_daemon_lock (const char *path, GError **error);

@@ -23,6 +23,8 @@
 
 #include "net-frame.h"
 
+G_DEFINE_QUARK (net - slirp - error - quark, net_slirp_error)
+
 typedef struct
 {
   SlirpTimerCb callback;
@@ -64,7 +66,7 @@ static gboolean G_GNUC_PRINTF (2, 3) set_config_error (GError **error, const cha
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, message);
+  g_set_error_literal (error, NET_SLIRP_ERROR, NET_SLIRP_ERROR_INVALID_ARGUMENT, message);
   return FALSE;
 }
 
@@ -501,7 +503,7 @@ add_forwards (NetSlirp *self, const NetSlirpConfig *config, GError **error)
                              guest, forward->guest_port) == 0)
         continue;
       inet_ntop (AF_INET, &forward->host_address, host, sizeof host);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+      g_set_error (error, NET_SLIRP_ERROR, NET_SLIRP_ERROR_ADDRESS_IN_USE,
                    _ ("Cannot forward the host's port %s:%u to the guests: it is in use or not "
                       "allowed. Choose another host port."),
                    host, forward->host_port);
@@ -574,7 +576,7 @@ net_slirp_new (const NetSlirpConfig *config, GMainContext *context, NetSlirpOutp
   self->slirp = create_slirp (config, self);
   if (self->slirp == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+      g_set_error_literal (error, NET_SLIRP_ERROR, NET_SLIRP_ERROR_FAILED,
                            _ ("Cannot start the virtual router of the network"));
       net_slirp_free (self);
       return NULL;

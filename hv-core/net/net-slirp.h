@@ -6,10 +6,21 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 #include <netinet/in.h>
 
 G_BEGIN_DECLS
+
+/* A domain of its own, not GIO's: hv-vmm, which links this, links no GIO. */
+#define NET_SLIRP_ERROR (net_slirp_error_quark ())
+GQuark net_slirp_error_quark (void);
+
+typedef enum
+{
+  NET_SLIRP_ERROR_FAILED,
+  NET_SLIRP_ERROR_INVALID_ARGUMENT, /* a bad subnet, address or forward */
+  NET_SLIRP_ERROR_ADDRESS_IN_USE,   /* a forward's host port */
+} NetSlirpError;
 
 typedef struct
 {

@@ -23,7 +23,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -256,7 +255,7 @@ open_log (const char *log_path, GError **error)
   if (fd < 0)
     {
       int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                    _ ("Cannot open the console log “%s”: %s"), log_path, g_strerror (saved_errno));
     }
   return fd;

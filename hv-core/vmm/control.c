@@ -15,9 +15,7 @@
 #include "unix-peer.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,8 +69,7 @@ static const char *const control_class_names[] = {
   [CONTROL_CLASS_INVALID_STATE] = "InvalidState",
 };
 
-typedef JsonNode *(*ControlCommandFunc) (ControlServer *server, ControlClass *klass,
-                                         GError **error);
+typedef HvJson *(*ControlCommandFunc) (ControlServer *server, ControlClass *klass, GError **error);
 
 static void
 client_free (ControlClient *client)
@@ -90,32 +87,16 @@ clear_source (GSource **source)
   g_clear_pointer (source, g_source_unref);
 }
 
-/* A node that holds OBJECT, taking over the caller's reference. */
-static JsonNode *
-node_take_object (JsonObject *object)
-{
-  JsonNode *node = json_node_init_object (json_node_alloc (), object);
-
-  json_object_unref (object);
-  return node;
-}
-
-static JsonNode *
-empty_object (void)
-{
-  return node_take_object (json_object_new ());
-}
-
 /* Queues one message (a line) and tries to send it at once. */
 static void
-client_send_node (ControlClient *client, JsonNode *node)
+client_send_message (ControlClient *client, const HvJson *message)
 {
   g_autofree char *text = NULL;
   g_autofree char *line = NULL;
 
   if (unix_peer_is_closed (client->peer))
     return;
-  text = json_to_string (node, FALSE);
+  text = hv_json_to_string (message);
   line = g_strconcat (text, "\n", NULL);
   unix_peer_send (client->peer, line, strlen (line));
   if (unix_peer_get_backlog (client->peer) > CONTROL_MAX_BACKLOG)
@@ -125,53 +106,48 @@ client_send_node (ControlClient *client, JsonNode *node)
     }
 }
 
+/* Takes RESULT. */
 static void
-client_send_reply (ControlClient *client, JsonNode *id, JsonNode *result)
+client_send_reply (ControlClient *client, const HvJson *id, HvJson *result)
 {
-  g_autoptr (JsonObject) reply = json_object_new ();
-  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (HvJson) reply = hv_json_new_object ();
 
-  json_object_set_member (reply, "return", result);
+  hv_json_object_add (reply, "return", result);
   if (id != NULL)
-    json_object_set_member (reply, "id", json_node_copy (id));
-  node = json_node_init_object (json_node_alloc (), reply);
-  client_send_node (client, node);
+    hv_json_object_add (reply, "id", hv_json_copy (id));
+  client_send_message (client, reply);
 }
 
 static void
-client_send_error (ControlClient *client, JsonNode *id, ControlClass klass, const char *desc)
+client_send_error (ControlClient *client, const HvJson *id, ControlClass klass, const char *desc)
 {
-  g_autoptr (JsonObject) reply = json_object_new ();
-  g_autoptr (JsonNode) node = NULL;
-  JsonObject *error = json_object_new ();
+  g_autoptr (HvJson) reply = hv_json_new_object ();
+  HvJson *error = hv_json_new_object ();
 
-  json_object_set_string_member (error, "class", control_class_names[klass]);
-  json_object_set_string_member (error, "desc", desc);
-  json_object_set_object_member (reply, "error", error);
+  hv_json_object_add_string (error, "class", control_class_names[klass]);
+  hv_json_object_add_string (error, "desc", desc);
+  hv_json_object_add (reply, "error", error);
   if (id != NULL)
-    json_object_set_member (reply, "id", json_node_copy (id));
-  node = json_node_init_object (json_node_alloc (), reply);
-  client_send_node (client, node);
+    hv_json_object_add (reply, "id", hv_json_copy (id));
+  client_send_message (client, reply);
 }
 
 static void
 client_send_greeting (ControlClient *client)
 {
   const VmmConfig *config = vmm_get_config (client->server->vmm);
-  g_autoptr (JsonObject) message = json_object_new ();
-  g_autoptr (JsonNode) node = NULL;
-  JsonObject *greeting = json_object_new ();
+  g_autoptr (HvJson) message = hv_json_new_object ();
+  HvJson *greeting = hv_json_new_object ();
 
-  json_object_set_string_member (greeting, "name", config->name);
-  json_object_set_string_member (greeting, "uuid", config->uuid);
-  json_object_set_int_member (greeting, "pid", getpid ());
-  json_object_set_string_member (greeting, "version", PACKAGE_VERSION);
-  json_object_set_object_member (message, "greeting", greeting);
-  node = json_node_init_object (json_node_alloc (), message);
-  client_send_node (client, node);
+  hv_json_object_add_string (greeting, "name", config->name);
+  hv_json_object_add_string (greeting, "uuid", config->uuid);
+  hv_json_object_add_integer (greeting, "pid", getpid ());
+  hv_json_object_add_string (greeting, "version", PACKAGE_VERSION);
+  hv_json_object_add (message, "greeting", greeting);
+  client_send_message (client, message);
 }
 
-static JsonNode *
+static HvJson *
 cmd_query_status (ControlServer *server, ControlClass *klass, GError **error)
 {
   static const char *const names[] = {
@@ -181,82 +157,81 @@ cmd_query_status (ControlServer *server, ControlClass *klass, GError **error)
   };
   const VmmConfig *config = vmm_get_config (server->vmm);
   VmmStatus status = vmm_get_status (server->vmm);
-  JsonObject *result = json_object_new ();
+  HvJson *result = hv_json_new_object ();
 
   g_assert ((guint) status < G_N_ELEMENTS (names));
-  json_object_set_string_member (result, "status", names[status]);
-  json_object_set_string_member (result, "name", config->name);
-  json_object_set_string_member (result, "uuid", config->uuid);
-  json_object_set_int_member (result, "pid", getpid ());
-  json_object_set_int_member (result, "cpus", config->cpus);
-  json_object_set_int_member (result, "memory-mib", config->memory_mib);
-  return node_take_object (result);
+  hv_json_object_add_string (result, "status", names[status]);
+  hv_json_object_add_string (result, "name", config->name);
+  hv_json_object_add_string (result, "uuid", config->uuid);
+  hv_json_object_add_integer (result, "pid", getpid ());
+  hv_json_object_add_integer (result, "cpus", config->cpus);
+  hv_json_object_add_integer (result, "memory-mib", config->memory_mib);
+  return result;
 }
 
-static JsonObject *
+static HvJson *
 block_info_to_json (const VmmBlockInfo *info)
 {
-  JsonObject *disk = json_object_new ();
+  HvJson *disk = hv_json_new_object ();
 
-  json_object_set_string_member (disk, "id", info->id);
-  json_object_set_string_member (disk, "path", info->path);
-  json_object_set_boolean_member (disk, "readonly", info->readonly);
-  json_object_set_int_member (disk, "size", info->size);
-  json_object_set_int_member (disk, "requests", info->requests);
-  json_object_set_int_member (disk, "read-bytes", info->read_bytes);
-  json_object_set_int_member (disk, "written-bytes", info->written_bytes);
-  json_object_set_int_member (disk, "flushes", info->flushes);
-  json_object_set_int_member (disk, "discards", info->discards);
-  json_object_set_int_member (disk, "errors", info->errors);
+  hv_json_object_add_string (disk, "id", info->id);
+  hv_json_object_add_string (disk, "path", info->path);
+  hv_json_object_add_boolean (disk, "readonly", info->readonly);
+  hv_json_object_add_integer (disk, "size", info->size);
+  hv_json_object_add_integer (disk, "requests", info->requests);
+  hv_json_object_add_integer (disk, "read-bytes", info->read_bytes);
+  hv_json_object_add_integer (disk, "written-bytes", info->written_bytes);
+  hv_json_object_add_integer (disk, "flushes", info->flushes);
+  hv_json_object_add_integer (disk, "discards", info->discards);
+  hv_json_object_add_integer (disk, "errors", info->errors);
   return disk;
 }
 
-static JsonNode *
+static HvJson *
 cmd_query_block (ControlServer *server, ControlClass *klass, GError **error)
 {
   g_autoptr (GArray) disks = vmm_query_block (server->vmm);
-  JsonObject *result = json_object_new ();
-  JsonArray *list = json_array_new ();
+  HvJson *result = hv_json_new_object ();
+  HvJson *list = hv_json_new_array ();
 
   for (guint i = 0; i < disks->len; i++)
-    json_array_add_object_element (list,
-                                   block_info_to_json (&g_array_index (disks, VmmBlockInfo, i)));
-  json_object_set_array_member (result, "disks", list);
-  return node_take_object (result);
+    hv_json_array_add (list, block_info_to_json (&g_array_index (disks, VmmBlockInfo, i)));
+  hv_json_object_add (result, "disks", list);
+  return result;
 }
 
-static JsonObject *
+static HvJson *
 nic_info_to_json (const VmmNicInfo *info)
 {
-  JsonObject *nic = json_object_new ();
+  HvJson *nic = hv_json_new_object ();
 
-  json_object_set_string_member (nic, "id", info->id);
-  json_object_set_string_member (nic, "mac", info->mac);
-  json_object_set_string_member (nic, "backend", info->backend);
-  json_object_set_int_member (nic, "rx-frames", info->rx_frames);
-  json_object_set_int_member (nic, "rx-bytes", info->rx_bytes);
-  json_object_set_int_member (nic, "tx-frames", info->tx_frames);
-  json_object_set_int_member (nic, "tx-bytes", info->tx_bytes);
-  json_object_set_int_member (nic, "rx-dropped", info->rx_dropped);
-  json_object_set_int_member (nic, "tx-dropped", info->tx_dropped);
+  hv_json_object_add_string (nic, "id", info->id);
+  hv_json_object_add_string (nic, "mac", info->mac);
+  hv_json_object_add_string (nic, "backend", info->backend);
+  hv_json_object_add_integer (nic, "rx-frames", info->rx_frames);
+  hv_json_object_add_integer (nic, "rx-bytes", info->rx_bytes);
+  hv_json_object_add_integer (nic, "tx-frames", info->tx_frames);
+  hv_json_object_add_integer (nic, "tx-bytes", info->tx_bytes);
+  hv_json_object_add_integer (nic, "rx-dropped", info->rx_dropped);
+  hv_json_object_add_integer (nic, "tx-dropped", info->tx_dropped);
   return nic;
 }
 
-static JsonNode *
+static HvJson *
 cmd_query_nics (ControlServer *server, ControlClass *klass, GError **error)
 {
   g_autoptr (GArray) nics = vmm_query_nics (server->vmm);
-  JsonObject *result = json_object_new ();
-  JsonArray *list = json_array_new ();
+  HvJson *result = hv_json_new_object ();
+  HvJson *list = hv_json_new_array ();
 
   for (guint i = 0; i < nics->len; i++)
-    json_array_add_object_element (list, nic_info_to_json (&g_array_index (nics, VmmNicInfo, i)));
-  json_object_set_array_member (result, "nics", list);
-  return node_take_object (result);
+    hv_json_array_add (list, nic_info_to_json (&g_array_index (nics, VmmNicInfo, i)));
+  hv_json_object_add (result, "nics", list);
+  return result;
 }
 
 /* Runs one of the vmm's state changes and maps its failure onto a class. */
-static JsonNode *
+static HvJson *
 run_vmm_action (gboolean (*action) (Vmm *, GError **), ControlServer *server, ControlClass *klass,
                 GError **error)
 {
@@ -268,28 +243,28 @@ run_vmm_action (gboolean (*action) (Vmm *, GError **), ControlServer *server, Co
         *klass = CONTROL_CLASS_GENERIC;
       return NULL;
     }
-  return empty_object ();
+  return hv_json_new_object ();
 }
 
-static JsonNode *
+static HvJson *
 cmd_pause (ControlServer *server, ControlClass *klass, GError **error)
 {
   return run_vmm_action (vmm_pause, server, klass, error);
 }
 
-static JsonNode *
+static HvJson *
 cmd_resume (ControlServer *server, ControlClass *klass, GError **error)
 {
   return run_vmm_action (vmm_resume, server, klass, error);
 }
 
-static JsonNode *
+static HvJson *
 cmd_powerdown (ControlServer *server, ControlClass *klass, GError **error)
 {
   return run_vmm_action (vmm_powerdown, server, klass, error);
 }
 
-static JsonNode *
+static HvJson *
 cmd_reset (ControlServer *server, ControlClass *klass, GError **error)
 {
   return run_vmm_action (vmm_reset, server, klass, error);
@@ -308,7 +283,7 @@ on_quit_idle (gpointer user_data)
 /* The reply must reach the client before the guest goes away, and the
  * vmm's SHUTDOWN handler may well tear this server down: so quit from an
  * idle callback, after the reply has been queued, instead of from here. */
-static JsonNode *
+static HvJson *
 cmd_quit (ControlServer *server, ControlClass *klass, GError **error)
 {
   if (server->quit_source == NULL)
@@ -318,7 +293,7 @@ cmd_quit (ControlServer *server, ControlClass *klass, GError **error)
       g_source_set_callback (server->quit_source, on_quit_idle, server, NULL);
       g_source_attach (server->quit_source, NULL);
     }
-  return empty_object ();
+  return hv_json_new_object ();
 }
 
 static const struct
@@ -354,16 +329,15 @@ lookup_extra_command (ControlServer *server, const char *name)
   return NULL;
 }
 
-static JsonNode *
-run_extra_command (const ControlExtraCommand *command, JsonNode *arguments, ControlClass *klass,
+static HvJson *
+run_extra_command (const ControlExtraCommand *command, const HvJson *arguments, ControlClass *klass,
                    GError **error)
 {
-  JsonNode *result = command->func (arguments != NULL ? json_node_get_object (arguments) : NULL,
-                                    command->user_data, error);
+  HvJson *result = command->func (arguments, command->user_data, error);
 
   if (result != NULL)
     return result;
-  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+  if (g_error_matches (*error, HV_VMM_ERROR, HV_VMM_ERROR_INVALID_ARGUMENT))
     *klass = CONTROL_CLASS_INVALID_PARAMETER;
   else if (g_error_matches (*error, HV_VMM_ERROR, HV_VMM_ERROR_INVALID_STATE))
     *klass = CONTROL_CLASS_INVALID_STATE;
@@ -371,35 +345,34 @@ run_extra_command (const ControlExtraCommand *command, JsonNode *arguments, Cont
 }
 
 static void
-client_execute (ControlClient *client, JsonObject *request)
+client_execute (ControlClient *client, const HvJson *request)
 {
-  JsonNode *id = json_object_get_member (request, "id");
-  JsonNode *execute = json_object_get_member (request, "execute");
-  JsonNode *arguments = json_object_get_member (request, "arguments");
+  const HvJson *id = hv_json_object_get (request, "id");
+  const char *execute = hv_json_get_string (hv_json_object_get (request, "execute"));
+  const HvJson *arguments = hv_json_object_get (request, "arguments");
   ControlClass klass = CONTROL_CLASS_GENERIC;
   g_autoptr (GError) error = NULL;
   const ControlExtraCommand *extra = NULL;
   ControlCommandFunc func;
-  JsonNode *result;
+  HvJson *result;
 
-  if (execute == NULL || json_node_get_value_type (execute) != G_TYPE_STRING)
+  if (execute == NULL)
     {
       client_send_error (client, id, CONTROL_CLASS_GENERIC,
                          _ ("The request has no “execute” member naming a command"));
       return;
     }
-  func = lookup_command (json_node_get_string (execute));
+  func = lookup_command (execute);
   if (func == NULL)
-    extra = lookup_extra_command (client->server, json_node_get_string (execute));
+    extra = lookup_extra_command (client->server, execute);
   if (func == NULL && extra == NULL)
     {
-      g_autofree char *desc =
-          g_strdup_printf (_ ("The command “%s” does not exist"), json_node_get_string (execute));
+      g_autofree char *desc = g_strdup_printf (_ ("The command “%s” does not exist"), execute);
       client_send_error (client, id, CONTROL_CLASS_COMMAND_NOT_FOUND, desc);
       return;
     }
   /* A malformed “arguments” is wrong whether or not the command takes any. */
-  if (arguments != NULL && !JSON_NODE_HOLDS_OBJECT (arguments))
+  if (arguments != NULL && hv_json_get_type (arguments) != HV_JSON_OBJECT)
     {
       client_send_error (client, id, CONTROL_CLASS_INVALID_PARAMETER,
                          _ ("The member “arguments” must be an object"));
@@ -428,29 +401,28 @@ is_blank (const char *line, gsize len)
 static void
 client_handle_line (ControlClient *client, const char *line, gsize len)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (HvJson) request = NULL;
   g_autoptr (GError) error = NULL;
-  JsonNode *root;
 
   /* Blank lines carry nothing: tolerate them, as from people typing into socat. */
   if (is_blank (line, len))
     return;
 
-  if (!json_parser_load_from_data (parser, line, len, &error))
+  request = hv_json_parse (line, len, &error);
+  if (request == NULL)
     {
       g_autofree char *desc =
           g_strdup_printf (_ ("The request is not valid JSON: %s"), error->message);
       client_send_error (client, NULL, CONTROL_CLASS_GENERIC, desc);
       return;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (hv_json_get_type (request) != HV_JSON_OBJECT)
     {
       client_send_error (client, NULL, CONTROL_CLASS_GENERIC,
                          _ ("The request must be a JSON object"));
       return;
     }
-  client_execute (client, json_node_get_object (root));
+  client_execute (client, request);
 }
 
 /* Takes complete lines off the input buffer. Returns FALSE once the client
@@ -566,8 +538,8 @@ control_server_new (Vmm *vmm, const char *path, GError **error)
   return server;
 }
 
-static JsonNode *
-event_to_node (ControlServer *server, const VmmEvent *event)
+static HvJson *
+event_to_json (ControlServer *server, const VmmEvent *event)
 {
   static const char *const names[] = {
     [VMM_EVENT_SHUTDOWN] = "SHUTDOWN",
@@ -576,29 +548,29 @@ event_to_node (ControlServer *server, const VmmEvent *event)
     [VMM_EVENT_RESUME] = "RESUME",
   };
   gint64 now = g_get_real_time ();
-  JsonObject *message = json_object_new ();
-  JsonObject *data = json_object_new ();
-  JsonObject *timestamp = json_object_new ();
+  HvJson *message = hv_json_new_object ();
+  HvJson *data = hv_json_new_object ();
+  HvJson *timestamp = hv_json_new_object ();
 
   g_assert ((guint) event->kind < G_N_ELEMENTS (names));
   if (event->reason != NULL)
-    json_object_set_string_member (data, "reason", event->reason);
+    hv_json_object_add_string (data, "reason", event->reason);
   /* A guest stopped by an error: say which, since hv-vmm's stderr is
    * usually nowhere a user looks. */
   if (event->kind == VMM_EVENT_SHUTDOWN && vmm_get_fatal_error (server->vmm) != NULL)
-    json_object_set_string_member (data, "message", vmm_get_fatal_error (server->vmm)->message);
-  json_object_set_int_member (timestamp, "seconds", now / G_USEC_PER_SEC);
-  json_object_set_int_member (timestamp, "microseconds", now % G_USEC_PER_SEC);
-  json_object_set_string_member (message, "event", names[event->kind]);
-  json_object_set_object_member (message, "data", data);
-  json_object_set_object_member (message, "timestamp", timestamp);
-  return node_take_object (message);
+    hv_json_object_add_string (data, "message", vmm_get_fatal_error (server->vmm)->message);
+  hv_json_object_add_integer (timestamp, "seconds", now / G_USEC_PER_SEC);
+  hv_json_object_add_integer (timestamp, "microseconds", now % G_USEC_PER_SEC);
+  hv_json_object_add_string (message, "event", names[event->kind]);
+  hv_json_object_add (message, "data", data);
+  hv_json_object_add (message, "timestamp", timestamp);
+  return message;
 }
 
 void
 control_server_emit (ControlServer *server, const VmmEvent *event)
 {
-  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (HvJson) message = NULL;
   g_autoptr (GPtrArray) clients = NULL;
 
   g_return_if_fail (server != NULL);
@@ -608,13 +580,13 @@ control_server_emit (ControlServer *server, const VmmEvent *event)
    * loop has not accepted it yet: a quick SHUTDOWN is not missed by whoever
    * connected while the guest started. */
   server_accept_pending (server);
-  node = event_to_node (server, event);
+  message = event_to_json (server, event);
   /* Sending may drop a client from server->clients: walk a copy. */
   clients = g_ptr_array_new_full (server->clients->len, (GDestroyNotify) unix_peer_unref);
   for (guint i = 0; i < server->clients->len; i++)
     g_ptr_array_add (clients, unix_peer_ref (g_ptr_array_index (server->clients, i)));
   for (guint i = 0; i < clients->len; i++)
-    client_send_node (unix_peer_get_data (g_ptr_array_index (clients, i)), node);
+    client_send_message (unix_peer_get_data (g_ptr_array_index (clients, i)), message);
 }
 
 /* Gives each client's pending output (quit's reply, the SHUTDOWN event) a

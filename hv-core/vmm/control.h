@@ -2,17 +2,17 @@
 /* The JSON-lines control socket (hv-core/docs/control-protocol.md). */
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include "hv-json.h"
 
 #include "vmm.h"
 
 typedef struct control_server ControlServer;
 
 /* A command that another part of hv-vmm adds (the display's). ARGUMENTS is
- * NULL when the request has none. Errors become classes:
- * G_IO_ERROR_INVALID_ARGUMENT InvalidParameter, HV_VMM_ERROR_INVALID_STATE
+ * an object, or NULL when the request has none. Errors become classes:
+ * HV_VMM_ERROR_INVALID_ARGUMENT InvalidParameter, HV_VMM_ERROR_INVALID_STATE
  * InvalidState, any other GenericError. */
-typedef JsonNode *(*ControlExtraFunc) (JsonObject *arguments, void *user_data, GError **error);
+typedef HvJson *(*ControlExtraFunc) (const HvJson *arguments, void *user_data, GError **error);
 
 /* Listens on PATH (mode 0600) and serves commands against VMM on the
  * default main context. */

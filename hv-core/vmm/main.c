@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gio/gio.h>
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -146,9 +145,9 @@ take_lock (App *app, GError **error)
 
   app->lock_path = g_build_filename (app->opts.runtime_dir, "vmm.lock", NULL);
   app->lock_fd = hv_daemon_lock (app->lock_path, &local_error);
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_BUSY))
+  if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_AGAIN))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+      g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_BUSY,
                    _ ("The machine %s is already running (%s is locked)."), app->opts.name,
                    app->lock_path);
       return FALSE;

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,7 +15,7 @@
 static int
 set_errno_error (GError **error, int saved_errno)
 {
-  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+  g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                        g_strerror (saved_errno));
   return -1;
 }
@@ -44,7 +43,7 @@ unix_listener_new (const char *path, GError **error)
   if (chmod (path, 0600) != 0)
     {
       saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                    _ ("Cannot restrict the access to “%s”: %s"), path, g_strerror (saved_errno));
       close (fd);
       unlink (path);

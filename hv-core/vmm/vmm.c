@@ -16,8 +16,6 @@
 /* Far above any host, and low enough that MiB to bytes cannot overflow. */
 #define VMM_MAX_MEMORY_MIB (1ull << 26)
 
-G_DEFINE_QUARK (hv - vmm - error - quark, hv_vmm_error)
-
 static void
 vmm_copy_config (Vmm *vmm, const VmmConfig *config)
 {

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vmm-error.h"
+
 typedef struct vmm Vmm;
 
 /* A virtio-blk disk (vmm-pci.c). */
@@ -149,18 +151,3 @@ struct virtio_input *vmm_get_virtio_keyboard (Vmm *vmm);
  * the guest reads. */
 void vmm_set_console2_output_func (Vmm *vmm, VmmConsoleOutputFunc func, void *user_data);
 void vmm_console2_input (Vmm *vmm, const uint8_t *bytes, size_t len);
-
-#define HV_VMM_ERROR (hv_vmm_error_quark ())
-GQuark hv_vmm_error_quark (void);
-
-typedef enum
-{
-  HV_VMM_ERROR_FAILED,
-  HV_VMM_ERROR_NO_KVM,
-  HV_VMM_ERROR_KVM_PERMISSION,
-  HV_VMM_ERROR_BAD_KERNEL,
-  HV_VMM_ERROR_BAD_INITRD,
-  HV_VMM_ERROR_NO_MEMORY,
-  HV_VMM_ERROR_TOO_MANY_CPUS,
-  HV_VMM_ERROR_INVALID_STATE,
-} HvVmmError;

@@ -22,13 +22,6 @@
 #define USED_GPA  0x50 /* flags, idx, ring[4], avail_event */
 #define DISK_SIZE (64 * 1024)
 
-/* block-image.c's error domain lives in vmm.c, which the fuzzer leaves out. */
-GQuark
-hv_vmm_error_quark (void)
-{
-  return g_quark_from_static_string ("hv-vmm-error-quark");
-}
-
 static char *disk_path;
 static VqChain chain;
 

@@ -22,15 +22,6 @@
 #define AVAIL_GPA 0x40
 #define USED_GPA  0x50
 
-/* memory.c's error domain lives in vmm.c, which the fuzzer leaves out. */
-GQuark hv_vmm_error_quark (void);
-
-GQuark
-hv_vmm_error_quark (void)
-{
-  return g_quark_from_static_string ("hv-vmm-error-quark");
-}
-
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static void

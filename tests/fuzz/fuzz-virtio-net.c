@@ -51,13 +51,6 @@ net_backend_free (NetBackend *self)
   g_free (self);
 }
 
-/* memory.c's error domain lives in vmm.c, which the fuzzer leaves out. */
-GQuark
-hv_vmm_error_quark (void)
-{
-  return g_quark_from_static_string ("hv-vmm-error-quark");
-}
-
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };

@@ -3,7 +3,6 @@
 
 #include "display-control.h"
 
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
 #include "dev/i8042.h"
@@ -20,31 +19,22 @@ struct display_control
 #define SCANCODE_RELEASE 0x80
 #define SCANCODE_PREFIX  0xe0
 
-static JsonNode *
-empty_reply (void)
-{
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_take_object (node, json_object_new ());
-  return node;
-}
-
 static gboolean
 bad_argument (GError **error, const char *message)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, message);
+  g_set_error_literal (error, HV_VMM_ERROR, HV_VMM_ERROR_INVALID_ARGUMENT, message);
   return FALSE;
 }
 
-static JsonNode *
-display_control_screendump (JsonObject *arguments, void *user_data, GError **error)
+static HvJson *
+display_control_screendump (const HvJson *arguments, void *user_data, GError **error)
 {
   DisplayControl *dc = user_data;
   Framebuffer *fb = vmm_get_framebuffer (dc->vmm);
-  JsonNode *filename = arguments ? json_object_get_member (arguments, "filename") : NULL;
+  const char *filename =
+      arguments ? hv_json_get_string (hv_json_object_get (arguments, "filename")) : NULL;
 
-  if (filename == NULL || json_node_get_value_type (filename) != G_TYPE_STRING ||
-      !g_path_is_absolute (json_node_get_string (filename)))
+  if (filename == NULL || !g_path_is_absolute (filename))
     {
       bad_argument (error, _ ("screendump needs “filename”: an absolute path for the PNG file"));
       return NULL;
@@ -55,9 +45,9 @@ display_control_screendump (JsonObject *arguments, void *user_data, GError **err
                            _ ("The machine has no display. Start it with --display spice."));
       return NULL;
     }
-  if (!screendump_write_png (fb, json_node_get_string (filename), error))
+  if (!screendump_write_png (fb, filename, error))
     return NULL;
-  return empty_reply ();
+  return hv_json_new_object ();
 }
 
 static void
@@ -70,72 +60,68 @@ send_scancode (I8042 *i8042, unsigned code, gboolean release)
 
 /* Every name must be known before any key is pressed. */
 static gboolean
-send_key_parse (JsonArray *keys, unsigned *codes, guint *n, GError **error)
+send_key_parse (const HvJson *keys, unsigned *codes, guint *n, GError **error)
 {
-  *n = json_array_get_length (keys);
+  *n = hv_json_array_get_length (keys);
   if (*n == 0 || *n > SEND_KEY_MAX)
     return bad_argument (error, _ ("send-key needs between 1 and 16 keys"));
   for (guint i = 0; i < *n; i++)
     {
-      JsonNode *key = json_array_get_element (keys, i);
+      const char *key = hv_json_get_string (hv_json_array_get (keys, i));
 
-      codes[i] = 0;
-      if (json_node_get_value_type (key) == G_TYPE_STRING)
-        codes[i] = keymap_lookup (json_node_get_string (key));
+      codes[i] = key != NULL ? keymap_lookup (key) : 0;
       if (codes[i] == 0)
         return bad_argument (error, _ ("send-key got a key name it does not know"));
     }
   return TRUE;
 }
 
-static JsonNode *
-display_control_send_key (JsonObject *arguments, void *user_data, GError **error)
+static HvJson *
+display_control_send_key (const HvJson *arguments, void *user_data, GError **error)
 {
   DisplayControl *dc = user_data;
-  JsonNode *keys = arguments ? json_object_get_member (arguments, "keys") : NULL;
+  const HvJson *keys = arguments ? hv_json_object_get (arguments, "keys") : NULL;
   I8042 *i8042 = vmm_get_i8042 (dc->vmm);
   unsigned codes[SEND_KEY_MAX];
   guint n;
 
-  if (keys == NULL || !JSON_NODE_HOLDS_ARRAY (keys))
+  if (keys == NULL || hv_json_get_type (keys) != HV_JSON_ARRAY)
     {
       bad_argument (error, _ ("send-key needs “keys”: an array of key names"));
       return NULL;
     }
-  if (!send_key_parse (json_node_get_array (keys), codes, &n, error))
+  if (!send_key_parse (keys, codes, &n, error))
     return NULL;
   /* Pressed in order, released in reverse: a chord. */
   for (guint i = 0; i < n; i++)
     send_scancode (i8042, codes[i], FALSE);
   for (guint i = n; i-- > 0;)
     send_scancode (i8042, codes[i], TRUE);
-  return empty_reply ();
+  return hv_json_new_object ();
 }
 
-static JsonNode *
-display_control_query_display (JsonObject *arguments, void *user_data, GError **error)
+static HvJson *
+display_control_query_display (const HvJson *arguments, void *user_data, GError **error)
 {
   DisplayControl *dc = user_data;
   DisplayServer *display = dc->display;
   Framebuffer *fb = vmm_get_framebuffer (dc->vmm);
-  JsonObject *result = json_object_new ();
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  HvJson *result = hv_json_new_object ();
 
-  json_object_set_boolean_member (result, "enabled", fb != NULL && display != NULL);
-  json_object_set_int_member (result, "width", fb ? framebuffer_get_width (fb) : 0);
-  json_object_set_int_member (result, "height", fb ? framebuffer_get_height (fb) : 0);
-  json_object_set_int_member (result, "clients",
+  hv_json_object_add_boolean (result, "enabled", fb != NULL && display != NULL);
+  hv_json_object_add_integer (result, "width", fb ? framebuffer_get_width (fb) : 0);
+  hv_json_object_add_integer (result, "height", fb ? framebuffer_get_height (fb) : 0);
+  hv_json_object_add_integer (result, "clients",
                               display ? display_server_get_clients (display) : 0);
   if (display != NULL)
     {
       guint64 updates, pixels;
 
       display_server_get_stats (display, &updates, &pixels);
-      json_object_set_int_member (result, "updates", updates);
-      json_object_set_int_member (result, "pixels", pixels);
+      hv_json_object_add_integer (result, "updates", updates);
+      hv_json_object_add_integer (result, "pixels", pixels);
     }
-  json_node_take_object (node, result);
-  return node;
+  return result;
 }
 
 DisplayControl *

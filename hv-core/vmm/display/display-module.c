@@ -8,7 +8,6 @@
 #include "display-module.h"
 
 #include <dlfcn.h>
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
 /* Set once, on the main thread, by display_server_load_module (). */
@@ -51,7 +50,7 @@ display_server_load_module (GError **error)
   path = display_module_path ();
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+      g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_NOT_FOUND,
                    _ ("The SPICE display module %s is missing. Reinstall Hangar, or start the "
                       "machine without a display."),
                    path);

@@ -3,10 +3,11 @@
 
 #include "screendump.h"
 
-#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <zlib.h>
+
+#include "vmm-error.h"
 
 static void
 png_put32 (GByteArray *out, uint32_t v)
@@ -97,7 +98,7 @@ screendump_write_png (Framebuffer *fb, const char *path, GError **error)
 
   if (png == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+      g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_FAILED,
                    _ ("Could not compress the screenshot. Try again."));
       return FALSE;
     }

@@ -16,9 +16,10 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 #include "net-slirp.h"
+#include "vmm-error.h"
 
 G_BEGIN_DECLS
 

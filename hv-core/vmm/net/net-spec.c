@@ -37,7 +37,7 @@ new_from_helper (const char *bridge, const guint8 *mac, GMainContext *context, G
 static gboolean
 set_spec_error (GError **error, const char *spec)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+  g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_INVALID_ARGUMENT,
                _ ("“%s” is not a network back end: use switch:PATH, user, user:SUBNET, "
                   "tap:BRIDGE or bridge-helper:BRIDGE"),
                spec);

@@ -17,7 +17,7 @@
 static gboolean
 set_connect_error (GError **error, const char *path, int saved_errno)
 {
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                _ ("Cannot connect to the virtual network at “%s”: %s. Start the network "
                   "first."),
                path, g_strerror (saved_errno));

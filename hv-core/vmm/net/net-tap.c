@@ -37,7 +37,7 @@
 static gboolean
 set_errno_error (GError **error, int saved_errno, char *what)
 {
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", what,
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s", what,
                g_strerror (saved_errno));
   g_free (what);
   return FALSE;
@@ -191,7 +191,7 @@ reap_helper (GPid pid, const char *helper, const char *bridge, GError **error)
   g_spawn_close_pid (pid);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
     return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+  g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_PERMISSION_DENIED,
                _ ("The bridge helper “%s” could not attach a tap device to “%s”: check that it "
                   "is installed setuid and that its configuration allows that bridge"),
                helper, bridge);
@@ -230,7 +230,7 @@ net_tap_open_with_helper (const char *helper, const char *bridge, GError **error
       return -1;
     }
   if (fd < 0)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+    g_set_error (error, HV_VMM_ERROR, HV_VMM_ERROR_FAILED,
                  _ ("The bridge helper “%s” did not pass a tap device back"), helper);
   return fd;
 }

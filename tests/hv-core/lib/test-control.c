@@ -167,24 +167,37 @@ conn_pump (Conn *conn)
     g_usleep (1000);
 }
 
-static JsonObject *
-conn_read_message (Conn *conn)
+/* The next line as it came, without its newline. */
+static char *
+conn_read_line (Conn *conn)
 {
   gint64 deadline = g_get_monotonic_time () + TIMEOUT_US;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  guint8 *newline;
+  guint8 *newline = NULL;
+  char *line;
 
-  while ((newline = memchr (conn->buf->data, '\n', conn->buf->len)) == NULL)
+  /* An empty GByteArray's data is NULL, which memchr () must not get. */
+  while (conn->buf->len == 0 || (newline = memchr (conn->buf->data, '\n', conn->buf->len)) == NULL)
     {
       g_assert_false (conn->eof);
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       conn_pump (conn);
     }
-  json_parser_load_from_data (parser, (const char *) conn->buf->data, newline - conn->buf->data,
-                              &error);
-  g_assert_no_error (error);
+  line = g_strndup ((const char *) conn->buf->data, newline - conn->buf->data);
   g_byte_array_remove_range (conn->buf, 0, newline - conn->buf->data + 1);
+  return line;
+}
+
+/* The next line, which must be a JSON object: parsed by json-glib, an
+ * implementation apart from the server's. */
+static JsonObject *
+conn_read_message (Conn *conn)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = conn_read_line (conn);
+
+  json_parser_load_from_data (parser, line, -1, &error);
+  g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
@@ -383,6 +396,46 @@ test_malformed (Fixture *fixture, gconstpointer data)
     reply = conn_read_message (conn);
     assert_return (reply, 10);
   }
+}
+
+/* The bytes themselves, as json-glib's generator wrote them before
+ * hv-json.c: compact, members in order, the id echoed whatever it is. */
+static void
+test_wire (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (Conn) conn = conn_new (fixture->control_path);
+  g_autofree char *greeting = conn_read_line (conn);
+  g_autofree char *not_found = NULL;
+  g_autofree char *not_json = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *expected = NULL;
+
+  expected = g_strdup_printf ("{\"greeting\":{\"name\":\"demo\",\"uuid\":"
+                              "\"0b5d3f7e-1c2a-4e8b-9a61-2f4c7d9e0a13\",\"pid\":%d,"
+                              "\"version\":\"%s\"}}",
+                              (int) getpid (), PACKAGE_VERSION);
+  g_assert_cmpstr (greeting, ==, expected);
+
+  SEND (conn, "{\"execute\": \"fly\", \"id\": [1, -2.5e0, \"\\u00e9\\t\", null, true, {}]}\n");
+  not_found = conn_read_line (conn);
+  g_assert_cmpstr (not_found, ==,
+                   "{\"error\":{\"class\":\"CommandNotFound\",\"desc\":\"The command “fly” does "
+                   "not exist\"},\"id\":[1,-2.5,\"é\\t\",null,true,{}]}");
+
+  SEND (conn, "{\"execute\": x}\n");
+  not_json = conn_read_line (conn);
+  g_assert_cmpstr (not_json, ==,
+                   "{\"error\":{\"class\":\"GenericError\",\"desc\":\"The request is not valid "
+                   "JSON: Unexpected character at byte 13\"}}");
+
+  SEND (conn, "{\"execute\": \"query-status\", \"id\": 3}\n");
+  status = conn_read_line (conn);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("{\"return\":{\"status\":\"running\",\"name\":\"demo\",\"uuid\":"
+                              "\"0b5d3f7e-1c2a-4e8b-9a61-2f4c7d9e0a13\",\"pid\":%d,\"cpus\":2,"
+                              "\"memory-mib\":256},\"id\":3}",
+                              (int) getpid ());
+  g_assert_cmpstr (status, ==, expected);
 }
 
 static void
@@ -881,6 +934,7 @@ main (int argc, char **argv)
   ADD ("/hv-core/control/query-block", test_query_block);
   ADD ("/hv-core/control/query-nics", test_query_nics);
   ADD ("/hv-core/control/malformed", test_malformed);
+  ADD ("/hv-core/control/wire", test_wire);
   ADD ("/hv-core/control/unknown-command", test_unknown_command);
   ADD ("/hv-core/control/in-order", test_in_order);
   ADD ("/hv-core/control/two-clients", test_two_clients);
