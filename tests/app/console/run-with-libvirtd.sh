@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# run-with-libvirtd.sh OUTPUT_DIR COMMAND [ARGS...]: starts a libvirtd of this
-# test's own in session mode (QEMU driver, everything under a temporary
+# run-with-libvirtd.sh [--ssh] OUTPUT_DIR COMMAND [ARGS...]: starts a libvirtd
+# of this test's own in session mode (QEMU driver, everything under a temporary
 # directory), builds the console tests' guest there, then runs COMMAND under a
 # private Xvfb with these in its environment:
 #   HANGAR_TEST_LIBVIRT_URI  the daemon's qemu:///session URI
@@ -9,6 +9,13 @@
 #   HANGAR_TEST_INITRD       the guest's initramfs (guest-init.sh)
 # Afterwards it stops the daemon and anything it left running, keeps the
 # daemon's and QEMU's logs in OUTPUT_DIR and removes the directory.
+#
+# With --ssh the daemon is reached as a remote host is, through an sshd of the
+# test's own on 127.0.0.1 (test-sshd.sh): the URI is qemu+ssh://, COMMAND's
+# PATH starts with an `ssh` that logs in there with the test's keys and no
+# prompt, HANGAR_TEST_SSHD_LOG names sshd's log, kept in OUTPUT_DIR too. The
+# URI names the socket with proxy=netcat: virt-ssh-helper, which libvirt
+# prefers, ignores socket= and would look for root's own session daemon.
 #
 # libvirtd decides whether it is the system daemon by its effective user alone:
 # run as root it ignores XDG_* and takes /run/libvirt, /etc/libvirt and
@@ -20,10 +27,16 @@
 # qemu:///session to the system socket: the URI names the socket itself.
 set -euo pipefail
 here=$(dirname "$0")
+over_ssh=false
+if [ "$1" = --ssh ]; then
+  over_ssh=true
+  shift
+fi
 output_dir=$1
 shift
 
 source "$here/console-guest.sh"
+source "$here/test-sshd.sh"
 if [ ! -x /usr/sbin/libvirtd ]; then
   echo "/usr/sbin/libvirtd is not installed: install the Debian package 'libvirt-daemon'" >&2
   exit 1
@@ -39,6 +52,9 @@ console_guest_need Xvfb xvfb
 console_guest_need dbus-daemon dbus-daemon
 console_guest_need xdotool xdotool
 console_guest_check
+if $over_ssh; then
+  sshd_check
+fi
 
 # In /tmp, not $TMPDIR: the daemon's user must reach it, and QEMU's monitor
 # socket under it must fit a socket address's 108 bytes.
@@ -62,9 +78,10 @@ cleanup () {
     kill "$libvirtd_pid" 2>/dev/null
     wait "$libvirtd_pid" 2>/dev/null
   fi
+  sshd_stop
   [ "$(type -t xvfb_stop)" = function ] && [ -n "${XVFB_PID:-}" ] && xvfb_stop
   mkdir -p "$output_dir"
-  cp "$work/libvirtd.log" "$output_dir/" 2>/dev/null
+  cp "$work/libvirtd.log" "$work/ssh/sshd.log" "$output_dir/" 2>/dev/null
   cp "$work"/cache/libvirt/qemu/log/*.log "$output_dir/" 2>/dev/null
   rm -rf "$work"
 }
@@ -106,6 +123,13 @@ if [ ! -S "$socket" ]; then
 fi
 
 export HANGAR_TEST_LIBVIRT_URI="qemu:///session?socket=$socket"
+# 127.0.0.1, not localhost, which the back end takes for this computer.
+if $over_ssh; then
+  sshd_start "$work/ssh"
+  export PATH="$SSHD_BIN:$PATH"
+  export HANGAR_TEST_SSHD_LOG="$work/ssh/sshd.log"
+  HANGAR_TEST_LIBVIRT_URI="qemu+ssh://$(id -un)@127.0.0.1:$SSHD_PORT/session?socket=$socket&proxy=netcat"
+fi
 export HANGAR_TEST_KERNEL="$work/vmlinuz"
 export HANGAR_TEST_INITRD="$GUEST_INITRD"
 source "$here/../xvfb-session.sh"

@@ -12,6 +12,10 @@
  *    API gives it) takes it from the terminal, which sees it end; the guest
  *    answers there too, and that stream ends when the machine is forced off;
  *  - then delete through the back end too.
+ * run-with-libvirtd.sh runs it twice: over the local socket, and with --ssh
+ * over a qemu+ssh:// URI, as a remote host is reached: the screen then listens
+ * on the host's loopback and comes through the back end's `ssh -W` tunnel,
+ * which sshd's log must show.
  * test-libvirt-console OUTPUT_DIR
  */
 #include "config.h"
@@ -28,13 +32,26 @@
 #define MACHINE_NAME "hangar-libvirt-console-test"
 
 static const char *output_dir;
+static const char *sshd_log; /* set over SSH only */
+
+/* Locally libvirt hands over a descriptor for each channel
+ * (virDomainOpenGraphicsFD): the screen needs no port. Over SSH the back end
+ * reaches it from the domain's XML, a port on the host's loopback. */
+static const char *
+graphics_xml (void)
+{
+  if (sshd_log != NULL)
+    return "    <graphics type='spice' autoport='yes'>"
+           "<listen type='address' address='127.0.0.1'/></graphics>\n";
+  return "    <graphics type='spice'><listen type='none'/></graphics>\n";
+}
 
 /* A TCG guest booting the console tests' kernel and initramfs directly: its
  * banner on the VGA screen, its shell on the first serial port. */
 static char *
 domain_xml (void)
 {
-  return g_markup_printf_escaped (
+  g_autofree char *head = g_markup_printf_escaped (
       "<domain type='qemu'>\n"
       "  <name>%s</name>\n"
       "  <memory unit='MiB'>256</memory>\n"
@@ -49,17 +66,20 @@ domain_xml (void)
       "  <devices>\n"
       "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
       "    <serial type='pty'><target port='0'/></serial>\n"
-      "    <console type='pty'><target type='serial' port='0'/></console>\n"
-      "    <graphics type='spice'><listen type='none'/></graphics>\n"
-      "    <video><model type='vga'/></video>\n"
-      "  </devices>\n"
-      "</domain>\n",
+      "    <console type='pty'><target type='serial' port='0'/></console>\n",
       MACHINE_NAME, g_getenv ("HANGAR_TEST_KERNEL"), g_getenv ("HANGAR_TEST_INITRD"));
+
+  return g_strconcat (head, graphics_xml (),
+                      "    <video><model type='vga'/></video>\n"
+                      "  </devices>\n"
+                      "</domain>\n",
+                      NULL);
 }
 
 /* Defined with libvirt itself: what is under test is how Hangar finds, runs
- * and shows a machine it did not make. */
-static void
+ * and shows a machine it did not make. The domain is kept to read its
+ * display's port later; its connection closes with it. */
+static virDomainPtr
 define_domain (const char *uri)
 {
   g_autofree char *xml = domain_xml ();
@@ -71,8 +91,8 @@ define_domain (const char *uri)
   domain = virDomainDefineXML (conn, xml);
   if (domain == NULL)
     g_error ("could not define the test guest: %s", virGetLastErrorMessage ());
-  virDomainFree (domain);
   virConnectClose (conn);
+  return domain;
 }
 
 static GtkWidget *
@@ -236,6 +256,43 @@ check_screen (HangarConsolePage *page, GtkStack *modes)
   g_print ("# picture %s\n", path);
 }
 
+/* The port the running domain's screen listens on, as libvirt chose it. */
+static guint
+spice_port (virDomainPtr domain)
+{
+  g_autofree char *xml = virDomainGetXMLDesc (domain, 0);
+  const char prefix[] = "<graphics type='spice' port='";
+  const char *graphics = xml != NULL ? strstr (xml, prefix) : NULL;
+
+  if (graphics == NULL)
+    g_error ("the running domain's XML has no SPICE port:\n%s", xml);
+  return (guint) g_ascii_strtoull (graphics + sizeof prefix - 1, NULL, 10);
+}
+
+/* The screen came through the back end's tunnel: sshd forwarded channels to
+ * the display's port for `ssh -W`, which the local path
+ * (virDomainOpenGraphicsFD) would not have asked for. */
+static void
+check_tunnel (virDomainPtr domain)
+{
+  guint port = spice_port (domain);
+  g_autofree char *log = NULL;
+  g_autofree char *target = g_strdup_printf (" port %u", port);
+  g_auto (GStrv) lines = NULL;
+  guint forwards = 0;
+
+  g_assert_true (g_file_get_contents (sshd_log, &log, NULL, NULL));
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    forwards += strstr (lines[i], "server_request_direct_tcpip:") != NULL &&
+                g_str_has_suffix (g_strchomp (lines[i]), target);
+  if (forwards == 0)
+    g_error ("sshd forwarded nothing to the display's port %u: the screen did not come "
+             "through the SSH tunnel (sshd.log in %s)",
+             port, output_dir);
+  g_print ("# sshd forwarded %u connections to the display's port %u\n", forwards, port);
+}
+
 /* Reads a GIOStream in the main loop, where the back end's pump runs. */
 typedef struct
 {
@@ -311,7 +368,7 @@ take_serial (HangarMachine *machine, HangarConsolePage *page, Reader *reader)
 }
 
 static void
-run (HangarConnection *connection, GtkWindow *window)
+run (HangarConnection *connection, GtkWindow *window, virDomainPtr domain)
 {
   HangarConsolePage *page = HANGAR_CONSOLE_PAGE (gtk_window_get_child (window));
   g_autoptr (GAsyncResult) result = NULL;
@@ -340,6 +397,8 @@ run (HangarConnection *connection, GtkWindow *window)
   run_action (machine, HANGAR_MACHINE_ACTION_START, HANGAR_MACHINE_STATE_RUNNING);
   check_serial (page);
   check_screen (page, modes);
+  if (sshd_log != NULL)
+    check_tunnel (domain);
   /* The page shows the screen now: it leaves the serial port to others. */
   stream = take_serial (machine, page, &reader);
 
@@ -366,16 +425,20 @@ main (int argc, char *argv[])
   const char *uri = g_getenv ("HANGAR_TEST_LIBVIRT_URI");
   g_autoptr (HangarConnection) connection = NULL;
   GtkWindow *window;
+  virDomainPtr domain;
 
   g_assert_cmpint (argc, ==, 2);
   g_assert_nonnull (uri);
   output_dir = argv[1];
+  sshd_log = g_getenv ("HANGAR_TEST_SSHD_LOG");
+  if (sshd_log != NULL)
+    g_assert_true (g_str_has_prefix (uri, "qemu+ssh://"));
   g_mkdir_with_parents (output_dir, 0755);
   g_setenv ("LANGUAGE", "C", TRUE);
   gtk_init ();
   adw_init ();
 
-  define_domain (uri);
+  domain = define_domain (uri);
   connection = hangar_libvirt_connection_new (uri, NULL);
 
   window = GTK_WINDOW (gtk_window_new ());
@@ -384,9 +447,10 @@ main (int argc, char *argv[])
   gtk_window_set_child (window, hangar_console_page_new ());
   gtk_window_present (window);
 
-  run (connection, window);
+  run (connection, window, domain);
 
   hangar_connection_close (connection);
   gtk_window_destroy (window);
+  virDomainFree (domain);
   return 0;
 }
