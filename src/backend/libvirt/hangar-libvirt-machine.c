@@ -11,6 +11,7 @@
 
 #include "hangar-libvirt-private.h"
 #include "hangar-libvirt-stream.h"
+#include "hangar-libvirt-uri.h"
 #include "hangar-libvirt-xml.h"
 
 struct _HangarLibvirtMachine
@@ -685,7 +686,9 @@ graphics_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
   guint port = 0;
   int fd;
 
-  if (job->local)
+  /* The display's own socket where the daemon can hand it over; otherwise
+   * its TCP port, through SSH. */
+  if (hangar_libvirt_uri_passes_fds (job->uri))
     {
       fd = virDomainOpenGraphicsFD (job->domain, 0, VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH);
       if (fd < 0)

@@ -66,6 +66,22 @@ hangar_libvirt_uri_build (HangarLibvirtPreset preset, const char *user, const ch
                           has_user ? "@" : "", host, presets[preset].path);
 }
 
+gboolean
+hangar_libvirt_uri_passes_fds (const char *text)
+{
+  g_autoptr (GUri) uri = text != NULL ? g_uri_parse (text, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *plus;
+  const char *host;
+
+  if (uri == NULL)
+    return FALSE;
+  plus = strchr (g_uri_get_scheme (uri), '+');
+  if (plus != NULL && !g_str_equal (plus, "+unix"))
+    return FALSE;
+  host = g_uri_get_host (uri);
+  return host == NULL || *host == '\0' || g_str_equal (host, "localhost");
+}
+
 char *
 hangar_libvirt_uri_describe (const char *text)
 {

@@ -25,4 +25,10 @@ char *hangar_libvirt_uri_build (HangarLibvirtPreset preset, const char *user, co
 /* A short name for people: "QEMU/KVM", "QEMU/KVM on lab-server"... */
 char *hangar_libvirt_uri_describe (const char *uri);
 
+/* Whether a connection to URI can hand the app file descriptors (a display's
+ * socket from virDomainOpenGraphicsFD): only over the local daemon's UNIX
+ * socket, never through a network transport, not even to this computer
+ * (qemu+ssh://localhost/system). */
+gboolean hangar_libvirt_uri_passes_fds (const char *uri);
+
 G_END_DECLS

@@ -78,6 +78,32 @@ test_describe (void)
     }
 }
 
+static void
+test_passes_fds (void)
+{
+  static const struct
+  {
+    const char *uri;
+    gboolean passes_fds;
+  } cases[] = {
+    { "qemu:///system", TRUE },
+    { "qemu:///session", TRUE },
+    { "qemu+unix:///system", TRUE },
+    { "qemu://localhost/system", TRUE },
+    { "qemu+ssh://ana@lab-server/system", FALSE },
+    { "qemu+ssh://localhost/system", FALSE },
+    { "qemu+tcp://127.0.0.1/system", FALSE },
+    { "qemu+tls://lab-server/system", FALSE },
+    { "not a uri", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].uri);
+      g_assert_cmpint (hangar_libvirt_uri_passes_fds (cases[i].uri), ==, cases[i].passes_fds);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -87,6 +113,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Hangar/libvirt-uri/build", test_build);
   g_test_add_func ("/Hangar/libvirt-uri/build-refuses", test_build_refuses);
   g_test_add_func ("/Hangar/libvirt-uri/describe", test_describe);
+  g_test_add_func ("/Hangar/libvirt-uri/passes-fds", test_passes_fds);
 
   return g_test_run ();
 }
