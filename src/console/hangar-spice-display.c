@@ -61,6 +61,9 @@ struct _HangarSpiceDisplay
   double pointer_x; /* last position, widget coordinates */
   double pointer_y;
   gboolean pointer_known;
+  gboolean recentering;   /* the pointer is being put back in the middle */
+  double recenter_from_x; /* where it was when it was sent there */
+  double recenter_from_y;
   double wheel_dy; /* smooth scrolling, not yet a whole click */
   GArray *pressed; /* scan codes down in the guest */
   guint resize_source;
@@ -570,6 +573,7 @@ set_grabbed (HangarSpiceDisplay *self, gboolean grabbed)
   if (self->grabbed == grabbed)
     return;
   self->grabbed = grabbed;
+  self->recentering = FALSE;
   if (!grabbed)
     release_all_keys (self);
   /* While grabbed, the desktop's own shortcuts (Alt+Tab...) reach the guest. */
@@ -618,10 +622,77 @@ to_guest (HangarSpiceDisplay *self, double x, double y, int *guest_x, int *guest
   return *guest_x >= 0 && *guest_y >= 0 && *guest_x < self->width && *guest_y < self->height;
 }
 
+/* Server mode moves the guest's pointer by how far ours moves, and ours
+ * stops at the window's edge. So, on X11, ours goes back to the widget's
+ * middle once it is a quarter of the widget away, as GTK 3 clients do with
+ * gdk_device_warp (), which GTK 4 lacks. Returns whether it was sent. */
+static gboolean
+recenter_pointer (HangarSpiceDisplay *self, double x, double y)
+{
+#ifdef GDK_WINDOWING_X11
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  double native_x, native_y, surface_x, surface_y;
+  int scale;
+
+  if (!GDK_IS_X11_SURFACE (surface) ||
+      (fabs (x - width / 2) < width / 4 && fabs (y - height / 2) < height / 4) ||
+      !gtk_widget_translate_coordinates (widget, GTK_WIDGET (native), width / 2, height / 2,
+                                         &native_x, &native_y))
+    return FALSE;
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  scale = gdk_surface_get_scale_factor (surface);
+  XWarpPointer (gdk_x11_display_get_xdisplay (gdk_surface_get_display (surface)), None,
+                gdk_x11_surface_get_xid (surface), 0, 0, 0, 0,
+                (int) ((native_x + surface_x) * scale), (int) ((native_y + surface_y) * scale));
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+/* Whether the motion to X, Y ends a recentring: X reports the moves made
+ * before the pointer lands in the middle, and those are not the user's; the
+ * landing itself may come merged with a small move of the user's. */
+static gboolean
+recentering_landed (HangarSpiceDisplay *self, double x, double y)
+{
+  double middle_x = gtk_widget_get_width (GTK_WIDGET (self)) / 2;
+  double middle_y = gtk_widget_get_height (GTK_WIDGET (self)) / 2;
+  double to_middle = (x - middle_x) * (x - middle_x) + (y - middle_y) * (y - middle_y);
+  double to_start = (x - self->recenter_from_x) * (x - self->recenter_from_x) +
+                    (y - self->recenter_from_y) * (y - self->recenter_from_y);
+
+  return to_middle < to_start;
+}
+
+static void
+relative_motion (HangarSpiceDisplay *self, double x, double y)
+{
+  double left, top, scale;
+
+  if (self->recentering)
+    {
+      self->recentering = !recentering_landed (self, x, y);
+      return;
+    }
+  get_placement (self, &left, &top, &scale);
+  spice_inputs_channel_motion (self->inputs_channel, (int) ((x - self->pointer_x) / scale),
+                               (int) ((y - self->pointer_y) / scale), self->button_mask);
+  if (recenter_pointer (self, x, y))
+    {
+      self->recentering = TRUE;
+      self->recenter_from_x = x;
+      self->recenter_from_y = y;
+    }
+}
+
 static void
 on_motion (GtkEventControllerMotion *controller, double x, double y, HangarSpiceDisplay *self)
 {
-  double left, top, scale;
   int guest_x, guest_y;
 
   if (self->inputs_channel != NULL && client_mouse_mode (self) &&
@@ -629,12 +700,7 @@ on_motion (GtkEventControllerMotion *controller, double x, double y, HangarSpice
     spice_inputs_channel_position (self->inputs_channel, guest_x, guest_y, 0, self->button_mask);
   else if (self->inputs_channel != NULL && self->grabbed && self->pointer_known &&
            hangar_spice_display_get_has_screen (self))
-    {
-      /* Server mode: the guest moves its own pointer by how far ours moved. */
-      get_placement (self, &left, &top, &scale);
-      spice_inputs_channel_motion (self->inputs_channel, (int) ((x - self->pointer_x) / scale),
-                                   (int) ((y - self->pointer_y) / scale), self->button_mask);
-    }
+    relative_motion (self, x, y);
   self->pointer_x = x;
   self->pointer_y = y;
   self->pointer_known = TRUE;
@@ -752,6 +818,7 @@ static void
 on_mouse_mode (HangarSpiceDisplay *self)
 {
   self->pointer_known = FALSE;
+  self->recentering = FALSE;
 }
 
 static void

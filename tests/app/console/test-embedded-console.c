@@ -7,6 +7,10 @@
  *    the guest's whole screen, show fbpattern.h's pattern; then force off.
  *  - "serial": the echo guest; its "echo: ready" shows in the terminal, a word
  *    typed through the X server comes back, and 'q' powers the guest off.
+ *  - "mouse": the kbdecho guest with a SPICE display and only a PS/2 mouse
+ *    (server mouse mode): once the display has the pointer, moves through
+ *    the X server that add up to more than the window's width all reach the
+ *    guest, which reports them from its mouse port on the serial console.
  * test-embedded-console MODE OUTPUT_DIR KERNEL
  */
 #include "config.h"
@@ -374,6 +378,97 @@ check_serial (HangarConsolePage *page, HangarMachine *machine)
   g_print ("# terminal text:\n%s\n", all);
 }
 
+/* The sum of the horizontal moves in the PS/2 packets that the kbdecho guest
+ * printed, a byte an "aux: xx" line, after its "kbdecho: ready". */
+static int
+sum_mouse_dx (const char *text)
+{
+  const char *line = strstr (text, "kbdecho: ready");
+  guint8 packet[3];
+  guint n = 0;
+  int sum = 0;
+
+  for (line = line != NULL ? strstr (line, "aux: ") : NULL; line != NULL;
+       line = strstr (line + 1, "aux: "))
+    {
+      packet[n++] = (guint8) strtoul (line + 5, NULL, 16);
+      if (n < 3)
+        continue;
+      n = 0;
+      /* Bit 3 is set in a packet's first byte, bit 4 is the sign of X. */
+      g_assert_cmphex (packet[0] & 0x08, ==, 0x08);
+      sum += packet[1] - ((packet[0] & 0x10) ? 256 : 0);
+    }
+  return sum;
+}
+
+typedef struct
+{
+  GString *text;
+  int at_least;
+} MoveWait;
+
+static gboolean
+guest_moved (gpointer data)
+{
+  MoveWait *wait = data;
+
+  return sum_mouse_dx (wait->text->str) >= wait->at_least;
+}
+
+static void
+check_mouse (HangarConsolePage *page, HangarMachine *machine, HvRuntime *runtime)
+{
+  HangarSpiceDisplay *display = hangar_console_page_get_display (page);
+  GtkWidget *widget = GTK_WIDGET (display);
+  g_autoptr (HvGuestInfo) info = hv_runtime_lookup_guest (runtime, machine_name, NULL, NULL);
+  g_autoptr (GSocketConnection) console = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) screen = NULL;
+  Collector collector = { NULL, g_string_new (NULL) };
+  TextWait ready = { collector.text, "kbdecho: ready" };
+  MoveWait moved = { collector.text, 0 };
+  double scale;
+  int to_edge;
+
+  g_assert_nonnull (info);
+  console = hv_guest_info_connect_console (info, NULL, &error);
+  g_assert_no_error (error);
+  collector.input = g_io_stream_get_input_stream (G_IO_STREAM (console));
+  collector_read (&collector);
+  wait_for (text_has, &ready, "the guest's “kbdecho: ready”", 20);
+
+  /* The click goes where the widget is: once it has a place. */
+  wait_for ((Condition) gtk_widget_get_width, widget, "the display to have a size", 10);
+  save_window (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW), "window-mouse.png");
+  click_widget (widget);
+  wait_for ((Condition) hangar_spice_display_get_grabbed, display,
+            "the display to take the pointer", 10);
+  /* From the middle of the widget, its edge is this far in the guest's pixels. */
+  screen = hangar_spice_display_get_screenshot (display);
+  g_assert_nonnull (screen);
+  scale = hangar_spice_display_get_scale_to_fit (display)
+              ? MIN ((double) gtk_widget_get_width (widget) / gdk_texture_get_width (screen),
+                     (double) gtk_widget_get_height (widget) / gdk_texture_get_height (screen))
+              : 1.0;
+  to_edge = (int) (gtk_widget_get_width (widget) / 2 / scale);
+  /* 30 moves of 40 pixels to the right: more than the window's width. */
+  for (int i = 0; i < 30; i++)
+    {
+      xdotool ("mousemove_relative 40 0");
+      spin (20);
+    }
+  moved.at_least = 2 * to_edge;
+  wait_for (guest_moved, &moved, "the guest's mouse to move twice as far as the widget's edge", 20);
+  g_print ("# widget %d wide; the guest's mouse moved %d pixels right (the edge: %d)\n",
+           gtk_widget_get_width (widget), sum_mouse_dx (collector.text->str), to_edge);
+  g_assert_cmpint (sum_mouse_dx (collector.text->str), <=, (int) (1200 / scale) + 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "machine.force-off", NULL));
+  expect_state (machine, HANGAR_MACHINE_STATE_STOPPED, 20);
+  g_string_free (collector.text, TRUE);
+}
+
 static void
 run_scenario (GtkApplication *app)
 {
@@ -412,6 +507,14 @@ run_scenario (GtkApplication *app)
                 hangar_console_page_get_display (page), "the guest's screen", 20);
       check_spice (page, machine);
     }
+  else if (g_str_equal (mode, "mouse"))
+    {
+      g_autoptr (HvStore) store = hv_store_new ();
+
+      wait_for ((Condition) hangar_spice_display_get_has_screen,
+                hangar_console_page_get_display (page), "the guest's screen", 20);
+      check_mouse (page, machine, hv_store_get_runtime (store));
+    }
   else
     {
       check_serial (page, machine);
@@ -449,7 +552,7 @@ define_machine (HvStore *store)
   config->cpus = 1;
   config->memory_mib = 64;
   config->kernel = g_strdup (kernel);
-  config->display = g_str_equal (mode, "spice") ? HV_DISPLAY_SPICE : HV_DISPLAY_NONE;
+  config->display = g_str_equal (mode, "serial") ? HV_DISPLAY_NONE : HV_DISPLAY_SPICE;
   g_assert_true (hv_store_create_machine (store, config, NULL, &error));
   g_assert_no_error (error);
 }
@@ -466,7 +569,8 @@ main (int argc, char *argv[])
   mode = argv[1];
   output_dir = argv[2];
   kernel = g_canonicalize_filename (argv[3], NULL);
-  g_assert_true (g_str_equal (mode, "spice") || g_str_equal (mode, "serial"));
+  g_assert_true (g_str_equal (mode, "spice") || g_str_equal (mode, "serial") ||
+                 g_str_equal (mode, "mouse"));
   g_mkdir_with_parents (output_dir, 0755);
   machine_name = g_strconcat ("console-", mode, NULL);
   g_setenv ("LANGUAGE", "C", TRUE);
