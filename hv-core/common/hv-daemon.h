@@ -18,6 +18,6 @@ void hv_daemon_report_ready (int *ready_fd, const char *program, const GError *e
 
 /* Opens (creating, 0600) and locks PATH exclusively without waiting. -1 with
  * G_FILE_ERROR_AGAIN where another process holds it (flock's EWOULDBLOCK),
- * or another G_FILE_ERROR. GLib's errno domain, not GIO's: hv-vmm links no
- * GIO. */
+ * or another G_FILE_ERROR. GLib's errno domain, not GIO's: neither hv-vmm
+ * nor hv-net links GIO. */
 int hv_daemon_lock (const char *path, GError **error);

@@ -111,9 +111,10 @@ take_lock (App *app, GError **error)
   g_autoptr (GError) local_error = NULL;
 
   app->lock_fd = hv_daemon_lock (path, &local_error);
+  /* The same code, with a message that names the network. */
   if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_AGAIN))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_AGAIN,
                    _ ("The network %s is already running (%s is locked)."), app->opts.name, path);
       return FALSE;
     }

@@ -11,6 +11,7 @@
 
 #include "net-control.h"
 
+#include "hv-json.h"
 #include "net-ports.h"
 
 #include <arpa/inet.h>
@@ -18,7 +19,6 @@
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -58,10 +58,9 @@ client_free (Client *client)
 
 /* FALSE when the line could not be sent whole: the client must go. */
 static gboolean
-client_send (Client *client, JsonBuilder *builder)
+client_send (Client *client, const HvJson *message)
 {
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = json_to_string (root, FALSE);
+  g_autofree char *text = hv_json_to_string (message);
   g_autofree char *line = g_strconcat (text, "\n", NULL);
   gsize len = strlen (line);
   gsize done = 0;
@@ -79,35 +78,29 @@ client_send (Client *client, JsonBuilder *builder)
   return TRUE;
 }
 
+/* The request's id goes back as it came, whatever it is, null included. */
 static void
-add_id (JsonBuilder *builder, JsonNode *id)
+add_id (HvJson *reply, const HvJson *id)
 {
-  if (id == NULL)
-    return;
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_value (builder, json_node_copy (id));
+  if (id != NULL)
+    hv_json_object_add (reply, "id", hv_json_copy (id));
 }
 
 static gboolean
-send_error (Client *client, const char *klass, const char *desc, JsonNode *id)
+send_error (Client *client, const char *klass, const char *desc, const HvJson *id)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (HvJson) reply = hv_json_new_object ();
+  HvJson *error = hv_json_new_object ();
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "class");
-  json_builder_add_string_value (builder, klass);
-  json_builder_set_member_name (builder, "desc");
-  json_builder_add_string_value (builder, desc);
-  json_builder_end_object (builder);
-  add_id (builder, id);
-  json_builder_end_object (builder);
-  return client_send (client, builder);
+  hv_json_object_add_string (error, "class", klass);
+  hv_json_object_add_string (error, "desc", desc);
+  hv_json_object_add (reply, "error", error);
+  add_id (reply, id);
+  return client_send (client, reply);
 }
 
-static void
-add_port (JsonBuilder *builder, NetPort *port)
+static HvJson *
+port_to_json (NetPort *port)
 {
   const NetPortStats *stats = net_port_get_stats (port);
   const struct
@@ -119,106 +112,91 @@ add_port (JsonBuilder *builder, NetPort *port)
     { "frames-out", stats->frames_out }, { "bytes-out", stats->bytes_out },
     { "dropped-in", stats->dropped_in }, { "dropped-out", stats->dropped_out },
   };
+  HvJson *object = hv_json_new_object ();
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, net_port_get_id (port));
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, net_port_get_name (port));
+  hv_json_object_add_integer (object, "id", net_port_get_id (port));
+  hv_json_object_add_string (object, "name", net_port_get_name (port));
   for (gsize i = 0; i < G_N_ELEMENTS (counters); i++)
-    {
-      json_builder_set_member_name (builder, counters[i].name);
-      json_builder_add_int_value (builder, counters[i].value);
-    }
-  json_builder_end_object (builder);
+    hv_json_object_add_integer (object, counters[i].name, counters[i].value);
+  return object;
 }
 
 static void
-build_ports (NetControl *self, JsonBuilder *builder)
+build_ports (NetControl *self, HvJson *result)
 {
   GPtrArray *ports = net_switch_get_ports (self->sw);
+  HvJson *list = hv_json_new_array ();
 
-  json_builder_set_member_name (builder, "ports");
-  json_builder_begin_array (builder);
   for (guint i = 0; i < ports->len; i++)
-    add_port (builder, g_ptr_array_index (ports, i));
-  json_builder_end_array (builder);
+    hv_json_array_add (list, port_to_json (g_ptr_array_index (ports, i)));
+  hv_json_object_add (result, "ports", list);
 }
 
-static void
-add_lease (JsonBuilder *builder, const NetLease *lease, gint64 now)
+static HvJson *
+lease_to_json (const NetLease *lease, gint64 now)
 {
   struct in_addr address = { htonl (lease->address) };
   char text[INET_ADDRSTRLEN];
   g_autofree char *mac =
       g_strdup_printf ("%02x:%02x:%02x:%02x:%02x:%02x", lease->mac[0], lease->mac[1], lease->mac[2],
                        lease->mac[3], lease->mac[4], lease->mac[5]);
+  HvJson *object = hv_json_new_object ();
 
   inet_ntop (AF_INET, &address, text, sizeof text);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "mac");
-  json_builder_add_string_value (builder, mac);
-  json_builder_set_member_name (builder, "address");
-  json_builder_add_string_value (builder, text);
-  json_builder_set_member_name (builder, "source");
-  json_builder_add_string_value (builder, net_lease_source_to_string (lease->source));
-  json_builder_set_member_name (builder, "age");
-  json_builder_add_int_value (builder, MAX (now - lease->last_seen, 0) / G_USEC_PER_SEC);
-  json_builder_end_object (builder);
+  hv_json_object_add_string (object, "mac", mac);
+  hv_json_object_add_string (object, "address", text);
+  hv_json_object_add_string (object, "source", net_lease_source_to_string (lease->source));
+  hv_json_object_add_integer (object, "age", MAX (now - lease->last_seen, 0) / G_USEC_PER_SEC);
+  return object;
 }
 
 static void
-build_leases (NetControl *self, JsonBuilder *builder)
+build_leases (NetControl *self, HvJson *result)
 {
   g_autoptr (GPtrArray) leases = net_leases_get (self->leases);
   gint64 now = g_get_monotonic_time ();
+  HvJson *list = hv_json_new_array ();
 
-  json_builder_set_member_name (builder, "leases");
-  json_builder_begin_array (builder);
   for (guint i = 0; i < leases->len; i++)
-    add_lease (builder, g_ptr_array_index (leases, i), now);
-  json_builder_end_array (builder);
+    hv_json_array_add (list, lease_to_json (g_ptr_array_index (leases, i), now));
+  hv_json_object_add (result, "leases", list);
 }
 
+/* A string member that may be null: the subnet of an isolated network. */
 static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
+add_string (HvJson *object, const char *name, const char *value)
 {
-  json_builder_set_member_name (builder, name);
   if (value != NULL)
-    json_builder_add_string_value (builder, value);
+    hv_json_object_add_string (object, name, value);
   else
-    json_builder_add_null_value (builder);
+    hv_json_object_add (object, name, hv_json_new_null ());
 }
 
 static void
-build_status (NetControl *self, JsonBuilder *builder)
+build_status (NetControl *self, HvJson *result)
 {
-  add_string (builder, "name", self->info.name);
-  add_string (builder, "mode", self->info.mode);
-  add_string (builder, "subnet", self->info.subnet);
-  json_builder_set_member_name (builder, "pid");
-  json_builder_add_int_value (builder, getpid ());
+  add_string (result, "name", self->info.name);
+  add_string (result, "mode", self->info.mode);
+  add_string (result, "subnet", self->info.subnet);
+  hv_json_object_add_integer (result, "pid", getpid ());
 }
 
 static gboolean
-send_return (Client *client, const char *command, JsonNode *id)
+send_return (Client *client, const char *command, const HvJson *id)
 {
   NetControl *self = client->owner;
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (HvJson) reply = hv_json_new_object ();
+  HvJson *result = hv_json_new_object ();
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "return");
-  json_builder_begin_object (builder);
   if (g_str_equal (command, "query-ports"))
-    build_ports (self, builder);
+    build_ports (self, result);
   else if (g_str_equal (command, "query-status"))
-    build_status (self, builder);
+    build_status (self, result);
   else if (g_str_equal (command, "query-leases"))
-    build_leases (self, builder);
-  json_builder_end_object (builder);
-  add_id (builder, id);
-  json_builder_end_object (builder);
-  return client_send (client, builder);
+    build_leases (self, result);
+  hv_json_object_add (reply, "return", result);
+  add_id (reply, id);
+  return client_send (client, reply);
 }
 
 static gboolean
@@ -228,33 +206,20 @@ is_command (const char *command)
          g_str_equal (command, "query-leases") || g_str_equal (command, "quit");
 }
 
-/* MEMBER of OBJECT if it is a string: a client may send anything. */
-static const char *
-string_member (JsonObject *object, const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* Runs one line; FALSE when the client must go. */
+/* Runs the LEN bytes of one line (no NUL needed); FALSE when the client
+ * must go. A client may send anything: hv_json_parse () refuses what is
+ * not strict JSON, and hv_json_get_string () whatever is not a string. */
 static gboolean
-handle_line (Client *client, const char *line)
+handle_line (Client *client, const char *line, gsize len)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *object;
-  JsonNode *id;
+  g_autoptr (HvJson) request = hv_json_parse (line, len, NULL);
+  const HvJson *id;
   const char *command;
 
-  if (!json_parser_load_from_data (parser, line, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (request == NULL || hv_json_get_type (request) != HV_JSON_OBJECT)
     return send_error (client, "GenericError", "the line is not a JSON object", NULL);
-  object = json_node_get_object (json_parser_get_root (parser));
-  id = json_object_get_member (object, "id");
-  command = string_member (object, "execute");
+  id = hv_json_object_get (request, "id");
+  command = hv_json_get_string (hv_json_object_get (request, "execute"));
   if (command == NULL)
     return send_error (client, "GenericError", "“execute” is missing", id);
   if (!is_command (command))
@@ -273,11 +238,11 @@ handle_input (Client *client)
 
   while ((newline = memchr (client->input->str, '\n', client->input->len)) != NULL)
     {
-      g_autofree char *line = g_strndup (client->input->str, newline - client->input->str);
+      gsize len = newline - client->input->str;
 
-      g_string_erase (client->input, 0, newline - client->input->str + 1);
-      if (!handle_line (client, line))
+      if (!handle_line (client, client->input->str, len))
         return FALSE;
+      g_string_erase (client->input, 0, len + 1);
     }
   return client->input->len < NET_CONTROL_MAX_LINE;
 }
@@ -305,16 +270,13 @@ on_client_ready (int fd, GIOCondition condition, gpointer user_data)
 static gboolean
 send_greeting (Client *client)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (HvJson) message = hv_json_new_object ();
+  HvJson *greeting = hv_json_new_object ();
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "greeting");
-  json_builder_begin_object (builder);
-  build_status (client->owner, builder);
-  add_string (builder, "version", PACKAGE_VERSION);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  return client_send (client, builder);
+  build_status (client->owner, greeting);
+  add_string (greeting, "version", PACKAGE_VERSION);
+  hv_json_object_add (message, "greeting", greeting);
+  return client_send (client, message);
 }
 
 static gboolean

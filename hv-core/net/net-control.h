@@ -2,7 +2,7 @@
 /* control.sock of hv-net: JSON lines (docs/network.md). */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 #include "net-leases.h"
 #include "net-switch.h"

@@ -152,7 +152,7 @@ net_listen_unix (const char *path, int type, GError **error)
 
   if (strlen (path) >= sizeof address.sun_path)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NAMETOOLONG,
                    _ ("The socket path “%s” is too long: use a shorter runtime directory"), path);
       return -1;
     }
@@ -163,7 +163,7 @@ net_listen_unix (const char *path, int type, GError **error)
     return fd;
 
   int saved_errno = errno;
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                _ ("Cannot listen on “%s”: %s"), path, g_strerror (saved_errno));
   if (fd >= 0)
     close (fd);

@@ -2,7 +2,7 @@
 /* switch.sock: each connection is a port of the switch (docs/network.md). */
 #pragma once
 
-#include <gio/gio.h>
+#include <glib.h>
 
 #include "net-switch.h"
 
@@ -16,7 +16,8 @@ NetPorts *net_ports_new (NetSwitch *sw, const char *path, GError **error);
 /* Closes every port and removes the socket file. */
 void net_ports_free (NetPorts *self);
 
-/* A non-blocking unix socket of TYPE listening on PATH, mode 0600. */
+/* A non-blocking unix socket of TYPE listening on PATH, mode 0600; -1 with a
+ * G_FILE_ERROR (GLib's errno domain: hv-net links no GIO). */
 int net_listen_unix (const char *path, int type, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NetPorts, net_ports_free)

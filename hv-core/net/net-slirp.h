@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* A domain of its own, not GIO's: hv-vmm, which links this, links no GIO. */
+/* A domain of its own, not GIO's: hv-vmm and hv-net, which link this, link no GIO. */
 #define NET_SLIRP_ERROR (net_slirp_error_quark ())
 GQuark net_slirp_error_quark (void);
 
