@@ -4,7 +4,8 @@
  * bus 0, brings up its receive and transmit queues (polled, no
  * interrupts), reads its MAC address and link status, posts receive
  * buffers, broadcasts a DHCP DISCOVER and waits for the OFFER, then
- * REQUESTs the offered address and waits for the ACK. Lines:
+ * REQUESTs the offered address and waits for the ACK; each sent again, up
+ * to DHCP_TRIES times, when no answer comes, as real clients do. Lines:
  *
  *   pci: <dev> 1af4:1041
  *   net: mac <mac> link up
@@ -23,6 +24,7 @@
 #define FEATURE_MAC  (1u << 5)
 #define FEATURE_LINK (1u << 16)
 #define DHCP_XID     0x4856e7a1u
+#define DHCP_TRIES   4
 
 /* One queue's memory, 4 KiB aligned: descriptors, avail, used. */
 typedef struct
@@ -293,12 +295,12 @@ print_ip (const char *what, const uint8_t *a)
 /* Waits for a DHCP reply of TYPE (2 OFFER, 5 ACK) and copies its
  * address and server's into YOURS and SERVER. */
 static const char *
-wait_reply (unsigned type, uint8_t *yours, uint8_t *server)
+wait_reply (unsigned type, uint8_t *yours, uint8_t *server, unsigned spins)
 {
   static uint16_t seen;
   Queue *q = &queues[0];
 
-  for (unsigned spin = 0; spin < SPIN_LIMIT; spin++)
+  for (unsigned spin = 0; spin < spins; spin++)
     {
       uint16_t id, used = *(volatile uint16_t *) &q->used_idx;
       uint32_t len;
@@ -327,6 +329,34 @@ wait_reply (unsigned type, uint8_t *yours, uint8_t *server)
         return NULL;
     }
   return type == 2 ? "no DHCP OFFER" : "no DHCP ACK";
+}
+
+/* Sends a DHCP message of TYPE (1 DISCOVER, 3 REQUEST, naming OFFERED and
+ * SERVER) and waits for the reply of REPLY_TYPE (2 OFFER, 5 ACK), which
+ * fills OFFERED and SERVER in. A frame sent before the network's switch
+ * port is up, or lost on a busy host, is sent again. SENT_LINE, if any, is
+ * printed once the first one is out. */
+static const char *
+dhcp_exchange (unsigned type, unsigned reply_type, uint8_t *offered, uint8_t *server,
+               const char *sent_line)
+{
+  static uint16_t sent; /* transmit descriptors used so far */
+  const char *error = NULL;
+
+  for (unsigned try = 0; try < DHCP_TRIES; try++)
+    {
+      error = send_frame (build_dhcp (tx_buf + HDR_LEN, type, type == 3 ? offered : NULL,
+                                      type == 3 ? server : NULL),
+                          sent++);
+      if (error != NULL)
+        return error;
+      if (try == 0 && sent_line != NULL)
+        con_printf ("%s\n", sent_line);
+      error = wait_reply (reply_type, offered, server, SPIN_LIMIT / DHCP_TRIES);
+      if (error == NULL)
+        return NULL;
+    }
+  return error;
 }
 
 static bool
@@ -363,16 +393,12 @@ guest_main (const GuestBoot *boot)
   for (unsigned i = 0; i < RX_BUFS; i++)
     post_rx (i);
   kick (0);
-  if (!run (send_frame (build_dhcp (tx_buf + HDR_LEN, 1, NULL, NULL), 0)))
-    return;
-  con_printf ("net: discover sent\n");
-  if (!run (wait_reply (2, offered, server)))
+  if (!run (dhcp_exchange (1, 2, offered, server, "net: discover sent")))
     return;
   print_ip ("net: offer ", offered);
   print_ip (" from ", server);
   con_printf ("\n");
-  if (!run (send_frame (build_dhcp (tx_buf + HDR_LEN, 3, offered, server), 1)) ||
-      !run (wait_reply (5, offered, server)))
+  if (!run (dhcp_exchange (3, 5, offered, server, NULL)))
     return;
   print_ip ("net: ack ", offered);
   con_printf ("\n");
