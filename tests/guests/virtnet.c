@@ -267,14 +267,17 @@ send_frame (unsigned len, uint16_t sent)
   return "the transmit buffer did not come back";
 }
 
-/* The DHCP message type of a reply to our messages, or 0. */
+/* The DHCP message type of a reply to our messages, or 0. Replies are
+ * broadcast, and every guest of a lab uses the same transaction id: the
+ * client address (chaddr) tells ours from another member's. */
 static unsigned
 dhcp_type (const uint8_t *f, uint32_t len)
 {
   const uint8_t *ip = f + 14, *bootp = ip + 28;
 
   if (len < 14 + 28 + 240 || be16 (f + 12) != 0x0800 || ip[9] != 17 || be16 (ip + 20) != 67 ||
-      bootp[0] != 2 || get32 (bootp + 4) != __builtin_bswap32 (DHCP_XID))
+      bootp[0] != 2 || get32 (bootp + 4) != __builtin_bswap32 (DHCP_XID) ||
+      memcmp (bootp + 28, mac, 6) != 0)
     return 0;
   for (uint32_t i = 240; 14 + 28 + i + 2 < len && bootp[i] != 255; i += 2 + bootp[i + 1])
     {
