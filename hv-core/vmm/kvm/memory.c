@@ -29,14 +29,15 @@ guest_memory_reserve (uint64_t size)
   uint8_t *start = mmap (NULL, size + GUEST_HUGE_PAGE, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   uint8_t *aligned;
+  size_t head;
 
   if (start == MAP_FAILED)
     return NULL;
   aligned = (uint8_t *) (((uintptr_t) start + GUEST_HUGE_PAGE - 1) & ~(GUEST_HUGE_PAGE - 1));
-  if (aligned > start)
-    munmap (start, aligned - start);
-  if (aligned + size < start + size + GUEST_HUGE_PAGE)
-    munmap (aligned + size, start + size + GUEST_HUGE_PAGE - (aligned + size));
+  head = aligned - start; /* less than a huge page: the tail is never empty */
+  if (head > 0)
+    munmap (start, head);
+  munmap (aligned + size, GUEST_HUGE_PAGE - head);
   return aligned;
 }
 
