@@ -286,6 +286,13 @@ client_connect_unix (Guest *g)
 static void
 client_free (Client *c)
 {
+  GList *channels = spice_session_get_channels (c->session);
+
+  /* The channels report their closing later, from the main loop: not to C. */
+  for (GList *l = channels; l != NULL; l = l->next)
+    g_signal_handlers_disconnect_by_data (l->data, c);
+  g_list_free (channels);
+  g_signal_handlers_disconnect_by_data (c->session, c);
   spice_session_disconnect (c->session);
   g_object_unref (c->session);
   g_free (c);
