@@ -6,6 +6,9 @@
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include <gtk/gtk.h>
+#include <vte/vte.h>
+
+#include "hangar-connection.h"
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -137,4 +140,64 @@ click_widget (GtkWidget *widget)
   y += surface_y;
   arguments = g_strdup_printf ("mousemove --sync %d %d click 1", (int) x, (int) y);
   xdotool (arguments);
+}
+
+/* ---- The app's widgets and objects, for wait_for () ---- */
+
+/* The first widget of TYPE in ROOT's tree, ROOT included. */
+static G_GNUC_UNUSED GtkWidget *
+find_widget (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static G_GNUC_UNUSED gboolean
+is_connected (gpointer data)
+{
+  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
+}
+
+typedef struct
+{
+  HangarMachine *machine;
+  HangarMachineState state;
+} StateWait;
+
+static G_GNUC_UNUSED gboolean
+has_state (gpointer data)
+{
+  StateWait *wait = data;
+
+  return hangar_machine_get_state (wait->machine) == wait->state;
+}
+
+/* A terminal showing NEEDLE, for wait_for (terminal_shows, ...). */
+typedef struct
+{
+  VteTerminal *terminal;
+  const char *needle;
+} TerminalWait;
+
+static G_GNUC_UNUSED gboolean
+terminal_shows (gpointer data)
+{
+  TerminalWait *wait = data;
+  g_autofree char *text = vte_terminal_get_text (wait->terminal, NULL, NULL, NULL);
+
+  return text != NULL && strstr (text, wait->needle) != NULL;
+}
+
+static G_GNUC_UNUSED gboolean
+is_focused (gpointer data)
+{
+  return gtk_widget_has_focus (data);
 }

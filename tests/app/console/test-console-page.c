@@ -16,27 +16,6 @@
 #include "hangar-machine-page.h"
 #include "hangar-window.h"
 
-static GtkWidget *
-find_widget (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
-}
-
 typedef struct
 {
   HangarConsolePage *page;

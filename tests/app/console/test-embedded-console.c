@@ -30,41 +30,6 @@ static const char *output_dir;
 static char *kernel;
 static char *machine_name;
 
-static GtkWidget *
-find_widget (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_connected (gpointer data)
-{
-  return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
-}
-
-typedef struct
-{
-  HangarMachine *machine;
-  HangarMachineState state;
-} StateWait;
-
-static gboolean
-has_state (gpointer data)
-{
-  StateWait *wait = data;
-
-  return hangar_machine_get_state (wait->machine) == wait->state;
-}
-
 static void
 expect_state (HangarMachine *machine, HangarMachineState state, guint seconds)
 {
@@ -312,21 +277,6 @@ check_spice (HangarConsolePage *page, HangarMachine *machine)
   expect_state (machine, HANGAR_MACHINE_STATE_STOPPED, 20);
 }
 
-typedef struct
-{
-  VteTerminal *terminal;
-  const char *needle;
-} TerminalWait;
-
-static gboolean
-terminal_shows (gpointer data)
-{
-  TerminalWait *wait = data;
-  g_autofree char *text = vte_terminal_get_text (wait->terminal, NULL, NULL, NULL);
-
-  return text != NULL && strstr (text, wait->needle) != NULL;
-}
-
 static void
 expect_text (TerminalWait *wait, const char *what)
 {
@@ -342,12 +292,6 @@ expect_text (TerminalWait *wait, const char *what)
         }
       spin (20);
     }
-}
-
-static gboolean
-is_focused (gpointer data)
-{
-  return gtk_widget_has_focus (data);
 }
 
 static void

@@ -110,20 +110,6 @@ find_stack_with (GtkWidget *root, const char *child_name)
   return NULL;
 }
 
-typedef struct
-{
-  HangarMachine *machine;
-  HangarMachineState state;
-} StateWait;
-
-static gboolean
-has_state (gpointer data)
-{
-  StateWait *wait = data;
-
-  return hangar_machine_get_state (wait->machine) == wait->state;
-}
-
 static void
 run_action (HangarMachine *machine, HangarMachineAction action, HangarMachineState state)
 {
@@ -135,27 +121,6 @@ run_action (HangarMachine *machine, HangarMachineAction action, HangarMachineSta
   hangar_machine_run_action_finish (machine, test_wait_for_result (&result, 30), &error);
   g_assert_no_error (error);
   g_assert_true (test_wait_until (has_state, &wait, 10));
-}
-
-typedef struct
-{
-  VteTerminal *terminal;
-  const char *needle;
-} TerminalWait;
-
-static gboolean
-terminal_shows (gpointer data)
-{
-  TerminalWait *wait = data;
-  g_autofree char *text = vte_terminal_get_text (wait->terminal, NULL, NULL, NULL);
-
-  return text != NULL && strstr (text, wait->needle) != NULL;
-}
-
-static gboolean
-is_focused (gpointer data)
-{
-  return gtk_widget_has_focus (data);
 }
 
 static void

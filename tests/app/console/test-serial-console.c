@@ -12,27 +12,6 @@
 #include "console-test-util.h"
 #include "hangar-serial-console.h"
 
-typedef struct
-{
-  VteTerminal *terminal;
-  const char *needle;
-} TerminalWait;
-
-static gboolean
-terminal_shows (gpointer data)
-{
-  TerminalWait *wait = data;
-  g_autofree char *text = vte_terminal_get_text (wait->terminal, NULL, NULL, NULL);
-
-  return text != NULL && strstr (text, wait->needle) != NULL;
-}
-
-static gboolean
-is_focused (gpointer data)
-{
-  return gtk_widget_has_focus (data);
-}
-
 static void
 run (HangarSerialConsole *console)
 {
