@@ -11,4 +11,8 @@ G_BEGIN_DECLS
  * TRUE if PATH is gone. */
 gboolean test_remove_tree (const char *path);
 
+/* Every path under ROOT, relative to it, sorted and joined by spaces; the
+ * top-level entry named SKIP (NULL: none) is left out with all under it. */
+char *test_list_tree (const char *root, const char *skip);
+
 G_END_DECLS

@@ -45,42 +45,11 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->root);
 }
 
-/* Every path under the store, sorted, joined by spaces. */
-static void
-collect (const char *root, const char *relative, GPtrArray *out)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (relative, entry, NULL);
-      g_autofree char *full = g_build_filename (root, child, NULL);
-
-      if (g_str_equal (child, "run"))
-        continue;
-      g_ptr_array_add (out, g_strdup (child));
-      if (g_file_test (full, G_FILE_TEST_IS_DIR))
-        collect (root, child, out);
-    }
-}
-
-static int
-compare_paths (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
+/* Every path under the store but its runtime directory. */
 static char *
 list_store (Fixture *f)
 {
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-
-  collect (f->root, "", paths);
-  g_ptr_array_sort (paths, compare_paths);
-  g_ptr_array_add (paths, NULL);
-  return g_strjoinv (" ", (char **) paths->pdata);
+  return test_list_tree (f->root, "run");
 }
 
 /* A template machine with a 16 MiB disk holding a few bytes. */

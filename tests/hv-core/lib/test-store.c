@@ -36,42 +36,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->root);
 }
 
-/* Every file under PATH, relative, sorted and joined by spaces. */
-static void
-collect_tree (const char *root, const char *relative, GPtrArray *out)
-{
-  g_autofree char *path = g_build_filename (root, relative, NULL);
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *entry;
-
-  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (relative, entry, NULL);
-      g_autofree char *full = g_build_filename (root, child, NULL);
-
-      g_ptr_array_add (out, g_strdup (child));
-      if (g_file_test (full, G_FILE_TEST_IS_DIR))
-        collect_tree (root, child, out);
-    }
-}
-
-static int
-compare_paths (gconstpointer a, gconstpointer b)
-{
-  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
-}
-
-static char *
-list_tree (const char *root)
-{
-  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-
-  collect_tree (root, "", files);
-  g_ptr_array_sort (files, compare_paths);
-  g_ptr_array_add (files, NULL);
-  return g_strjoinv (" ", (char **) files->pdata);
-}
-
 static HvMachineConfig *
 demo_config (const char *name)
 {
@@ -217,7 +181,7 @@ test_machine_atomic_update (Fixture *fixture, gconstpointer data)
   g_assert_error (error, HV_ERROR, HV_ERROR_INVALID_ARGUMENT);
   g_assert_true (g_file_get_contents (conf, &after, NULL, NULL));
   g_assert_cmpstr (before, ==, after);
-  tree = list_tree (fixture->root);
+  tree = test_list_tree (fixture->root, NULL);
   g_assert_cmpstr (tree, ==,
                    "machines machines/atomic machines/atomic/disk0.img "
                    "machines/atomic/machine.conf");
@@ -233,7 +197,7 @@ test_machine_create_errors (Fixture *fixture, gconstpointer data)
 
   g_assert_true (hv_store_create_machine (fixture->store, first, NULL, NULL));
   g_assert_true (g_file_set_contents (outside, "precious", -1, NULL));
-  tree = list_tree (fixture->root);
+  tree = test_list_tree (fixture->root, NULL);
 
   {
     /* The name is taken. */
@@ -287,7 +251,7 @@ test_machine_create_errors (Fixture *fixture, gconstpointer data)
     g_assert_false (hv_store_create_machine (fixture->store, config, cancellable, &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   }
-  tree_after = list_tree (fixture->root);
+  tree_after = test_list_tree (fixture->root, NULL);
   g_assert_cmpstr (tree_after, ==, tree);
   g_assert_true (g_file_test (outside, G_FILE_TEST_EXISTS));
 }
@@ -423,7 +387,7 @@ test_machine_delete (Fixture *fixture, gconstpointer data)
   g_assert_true (hv_store_delete_machine (fixture->store, "wipe", TRUE, &error));
   g_assert_no_error (error);
   /* Without disks the image stays; with disks only the machine's own go. */
-  tree = list_tree (fixture->root);
+  tree = test_list_tree (fixture->root, NULL);
   g_assert_cmpstr (tree, ==, "machines machines/keep machines/keep/disk0.img shared.img");
   g_assert_false (hv_store_delete_machine (fixture->store, "keep", FALSE, &error));
   g_assert_error (error, HV_ERROR, HV_ERROR_NOT_FOUND);
@@ -440,7 +404,7 @@ test_machine_delete (Fixture *fixture, gconstpointer data)
     g_assert_true (g_file_set_contents (conf, "[machine]\ncpus=many\n", -1, NULL));
     g_assert_true (hv_store_delete_machine (fixture->store, "broken", TRUE, &error));
     g_assert_no_error (error);
-    after = list_tree (fixture->root);
+    after = test_list_tree (fixture->root, NULL);
     g_assert_cmpstr (after, ==,
                      "machines machines/broken machines/broken/disk0.img machines/keep "
                      "machines/keep/disk0.img shared.img");
@@ -590,7 +554,7 @@ test_network_errors (Fixture *fixture, gconstpointer data)
   first->subnet = g_strdup ("10.9.1.0/24");
   g_assert_true (hv_store_create_network (fixture->store, first, &error));
   g_assert_no_error (error);
-  tree = list_tree (fixture->root);
+  tree = test_list_tree (fixture->root, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (HvNetworkConfig) config = hv_network_config_new ("next", HV_NETWORK_MODE_NAT);
@@ -605,7 +569,7 @@ test_network_errors (Fixture *fixture, gconstpointer data)
     }
   g_assert_false (hv_store_create_network (fixture->store, first, &error));
   g_assert_error (error, HV_ERROR, HV_ERROR_NAME_IN_USE);
-  tree_after = list_tree (fixture->root);
+  tree_after = test_list_tree (fixture->root, NULL);
   g_assert_cmpstr (tree_after, ==, tree);
 }
 
