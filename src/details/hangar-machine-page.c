@@ -6,6 +6,7 @@
 #include "hangar-console-page.h"
 #include "hangar-graph.h"
 #include "hangar-machine-page.h"
+#include "hangar-toast.h"
 
 struct _HangarMachinePage
 {
@@ -61,24 +62,6 @@ static const struct
   { N_ ("Disk (read, write)"), HANGAR_METRIC_DISK_READ, HANGAR_METRIC_DISK_WRITE },
   { N_ ("Network (received, sent)"), HANGAR_METRIC_NET_RECEIVE, HANGAR_METRIC_NET_TRANSMIT },
 };
-
-/* ---- Errors ---- */
-
-static void
-show_error (HangarMachinePage *self, const GError *error)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  AdwToast *toast;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_warning ("%s", error->message);
-  if (overlay == NULL)
-    return;
-  toast = adw_toast_new (error->message);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-}
 
 /* ---- What the page shows ---- */
 
@@ -337,7 +320,7 @@ update_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!hangar_machine_update_finish (HANGAR_MACHINE (source), result, &error))
     {
       gtk_label_set_label (self->settings_message, error->message);
-      show_error (self, error);
+      hangar_toast_show_error (GTK_WIDGET (self), error);
       return;
     }
   gtk_label_set_label (self->settings_message, _ ("The new settings apply from the next start."));
@@ -439,7 +422,7 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   if (!hangar_machine_run_action_finish (HANGAR_MACHINE (source), result, &error))
-    show_error (self, error);
+    hangar_toast_show_error (GTK_WIDGET (self), error);
 }
 
 static void
@@ -495,7 +478,7 @@ delete_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   if (!hangar_machine_delete_finish (HANGAR_MACHINE (source), result, &error))
-    show_error (self, error);
+    hangar_toast_show_error (GTK_WIDGET (self), error);
 }
 
 static void
@@ -529,7 +512,7 @@ clone_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   clone = hangar_machine_clone_finish (HANGAR_MACHINE (source), result, &error);
   if (clone == NULL)
-    show_error (self, error);
+    hangar_toast_show_error (GTK_WIDGET (self), error);
 }
 
 static void
@@ -568,7 +551,7 @@ autostart_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   if (!hangar_machine_set_autostart_finish (HANGAR_MACHINE (source), result, &error))
-    show_error (self, error);
+    hangar_toast_show_error (GTK_WIDGET (self), error);
 }
 
 /* ---- Following the machine ---- */

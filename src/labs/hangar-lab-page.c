@@ -5,6 +5,7 @@
 
 #include "hangar-lab-member-tile.h"
 #include "hangar-lab-page.h"
+#include "hangar-toast.h"
 
 struct _HangarLabPage
 {
@@ -34,24 +35,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-/* ---- Errors ---- */
-
-static void
-show_error (HangarLabPage *self, const GError *error)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  AdwToast *toast;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_warning ("%s", error->message);
-  if (overlay == NULL)
-    return;
-  toast = adw_toast_new (error->message);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-}
 
 /* ---- Actions ---- */
 
@@ -113,7 +96,7 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (HANGAR_LAB (source) == self->lab)
     set_busy (self, NULL);
   if (!hangar_lab_action_finish (HANGAR_LAB (source), result, &error))
-    show_error (self, error);
+    hangar_toast_show_error (GTK_WIDGET (self), error);
   if (HANGAR_LAB (source) == self->lab)
     query_resources (self);
 }
@@ -235,18 +218,14 @@ export_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (HangarLabPage) self = user_data;
   g_autoptr (GError) error = NULL;
-  GtkWidget *overlay;
 
   if (!hangar_lab_action_finish (HANGAR_LAB (source), result, &error))
     {
-      show_error (self, error);
+      hangar_toast_show_error (GTK_WIDGET (self), error);
       return;
     }
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
-                                 adw_toast_new (_ ("Lab exported. Import it on another computer "
-                                                   "that has the same template machine.")));
+  hangar_toast_show (GTK_WIDGET (self), _ ("Lab exported. Import it on another computer "
+                                           "that has the same template machine."));
 }
 
 static void
