@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "embedded-test-util.h"
 #include "hangar-embedded-connection.h"
 
 #include "test-tree.h"
@@ -39,34 +40,11 @@ open_connection (HvStore *store)
 }
 
 static void
-define_machine (HvStore *store, const char *name, guint cpus)
-{
-  g_autoptr (HvMachineConfig) config = hv_machine_config_new (name);
-  g_autoptr (GError) error = NULL;
-
-  config->cpus = cpus;
-  config->memory_mib = 64;
-  config->kernel = g_strdup (g_getenv ("HANGAR_TEST_KERNEL"));
-  hv_machine_config_add_disk (config, NULL, 1 << 20, FALSE);
-  hv_machine_config_add_nic (config, HV_NIC_MODE_USER, NULL);
-  g_assert_true (hv_store_create_machine (store, config, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *data_dir = NULL;
-  g_autofree char *vms = NULL;
-  g_autoptr (HvRuntime) runtime = NULL;
-
-  fixture->root = g_dir_make_tmp ("hangar-embedded-XXXXXX", NULL);
-  data_dir = g_build_filename (fixture->root, "data", "hangar", NULL);
-  vms = g_build_filename (fixture->root, "run", "hangar", "vms", NULL);
-  runtime = hv_runtime_new_for_directory (vms);
-  fixture->store = hv_store_new_for_directory (data_dir, runtime);
-  define_machine (fixture->store, "beta", 1);
-  define_machine (fixture->store, "alpha", 2);
+  fixture->store = scratch_store ("hangar-embedded-XXXXXX", &fixture->root);
+  define_test_machine (fixture->store, "beta", 1);
+  define_test_machine (fixture->store, "alpha", 2);
   fixture->connection = open_connection (fixture->store);
 }
 
@@ -339,7 +317,7 @@ test_store_watched (Fixture *fixture, gconstpointer data)
 
   g_autoptr (HvMachineConfig) config = NULL;
 
-  define_machine (fixture->store, "gamma", 1);
+  define_test_machine (fixture->store, "gamma", 1);
   g_assert_true (test_wait_until (presence_reached, &wait, TIMEOUT_S));
   /* An edit of machine.conf inside the machine's directory shows too. */
   config = hv_store_load_machine (fixture->store, "gamma", &error);

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "embedded-test-util.h"
 #include "hangar-embedded-private.h"
 
 #include "test-tree.h"
@@ -35,35 +36,13 @@ wait_until (gboolean (*check) (gpointer data), gpointer data, const char *what)
 }
 
 static void
-define_template (HvStore *store, const char *name)
-{
-  g_autoptr (HvMachineConfig) config = hv_machine_config_new (name);
-  g_autoptr (GError) error = NULL;
-
-  config->cpus = 1;
-  config->memory_mib = 64;
-  config->kernel = g_strdup (g_getenv ("HANGAR_TEST_KERNEL"));
-  hv_machine_config_add_disk (config, NULL, 1 << 20, FALSE);
-  hv_machine_config_add_nic (config, HV_NIC_MODE_USER, NULL);
-  g_assert_true (hv_store_create_machine (store, config, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autofree char *data_dir = NULL;
-  g_autofree char *vms = NULL;
-  g_autoptr (HvRuntime) runtime = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  fixture->root = g_dir_make_tmp ("hangar-lab-XXXXXX", NULL);
-  data_dir = g_build_filename (fixture->root, "data", "hangar", NULL);
-  vms = g_build_filename (fixture->root, "run", "hangar", "vms", NULL);
-  runtime = hv_runtime_new_for_directory (vms);
-  fixture->store = hv_store_new_for_directory (data_dir, runtime);
-  define_template (fixture->store, "template");
+  fixture->store = scratch_store ("hangar-lab-XXXXXX", &fixture->root);
+  define_test_machine (fixture->store, "template", 1);
   fixture->connection = hangar_embedded_connection_new_for_store (fixture->store);
   fixture->embedded = HANGAR_EMBEDDED_CONNECTION (fixture->connection);
   hangar_connection_open_async (fixture->connection, NULL, test_store_result, &result);
