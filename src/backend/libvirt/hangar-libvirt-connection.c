@@ -11,6 +11,7 @@
 
 #include "hangar-host.h"
 #include "hangar-libvirt-private.h"
+#include "hangar-libvirt-uri.h"
 #include "hangar-libvirt-xml.h"
 
 struct _HangarLibvirtConnection
@@ -144,11 +145,7 @@ _hangar_libvirt_connection_get_handle (HangarLibvirtConnection *self)
 gboolean
 _hangar_libvirt_connection_is_local (HangarLibvirtConnection *self)
 {
-  g_autoptr (GUri) uri =
-      g_uri_parse (hangar_connection_get_uri (HANGAR_CONNECTION (self)), G_URI_FLAGS_NONE, NULL);
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  return host == NULL || *host == '\0' || g_str_equal (host, "localhost");
+  return hangar_libvirt_uri_is_local (hangar_connection_get_uri (HANGAR_CONNECTION (self)));
 }
 
 HangarMachine *

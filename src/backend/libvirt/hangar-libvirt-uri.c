@@ -67,19 +67,24 @@ hangar_libvirt_uri_build (HangarLibvirtPreset preset, const char *user, const ch
 }
 
 gboolean
+hangar_libvirt_uri_is_local (const char *text)
+{
+  g_autoptr (GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  return host == NULL || *host == '\0' || g_str_equal (host, "localhost");
+}
+
+gboolean
 hangar_libvirt_uri_passes_fds (const char *text)
 {
   g_autoptr (GUri) uri = text != NULL ? g_uri_parse (text, G_URI_FLAGS_NONE, NULL) : NULL;
   const char *plus;
-  const char *host;
 
   if (uri == NULL)
     return FALSE;
   plus = strchr (g_uri_get_scheme (uri), '+');
-  if (plus != NULL && !g_str_equal (plus, "+unix"))
-    return FALSE;
-  host = g_uri_get_host (uri);
-  return host == NULL || *host == '\0' || g_str_equal (host, "localhost");
+  return (plus == NULL || g_str_equal (plus, "+unix")) && hangar_libvirt_uri_is_local (text);
 }
 
 char *

@@ -25,6 +25,11 @@ char *hangar_libvirt_uri_build (HangarLibvirtPreset preset, const char *user, co
 /* A short name for people: "QEMU/KVM", "QEMU/KVM on lab-server"... */
 char *hangar_libvirt_uri_describe (const char *uri);
 
+/* Whether URI's daemon runs on this computer: it names no host, or
+ * localhost (a URI that cannot be parsed counts as local, as libvirt's
+ * defaults do). */
+gboolean hangar_libvirt_uri_is_local (const char *uri);
+
 /* Whether a connection to URI can hand the app file descriptors (a display's
  * socket from virDomainOpenGraphicsFD): only over the local daemon's UNIX
  * socket, never through a network transport, not even to this computer
