@@ -323,6 +323,17 @@ hangar_connection_query_resources_finish (HangarConnection *self, GAsyncResult *
   return HANGAR_CONNECTION_GET_CLASS (self)->query_resources_finish (self, result, error);
 }
 
+char *
+hangar_connection_preview_definition (HangarConnection *self, const HangarMachineSpec *spec)
+{
+  HangarConnectionClass *klass;
+
+  g_return_val_if_fail (HANGAR_IS_CONNECTION (self), NULL);
+
+  klass = HANGAR_CONNECTION_GET_CLASS (self);
+  return klass->preview_definition != NULL ? klass->preview_definition (self, spec) : NULL;
+}
+
 void
 _hangar_connection_set_state (HangarConnection *self, HangarConnectionState state,
                               const char *error_message)

@@ -73,6 +73,10 @@ struct _HangarConnectionClass
                                  GAsyncReadyCallback callback, gpointer user_data);
   HangarConnectionResources *(*query_resources_finish) (HangarConnection *self,
                                                         GAsyncResult *result, GError **error);
+
+  /* What creating a machine from SPEC would define, in the back end's own
+   * words (libvirt's domain XML), for people to review; NULL by default. */
+  char *(*preview_definition) (HangarConnection *self, const HangarMachineSpec *spec);
 };
 
 const char *hangar_connection_get_uri (HangarConnection *self);
@@ -101,6 +105,8 @@ void hangar_connection_query_resources_async (HangarConnection *self, GCancellab
 HangarConnectionResources *hangar_connection_query_resources_finish (HangarConnection *self,
                                                                      GAsyncResult *result,
                                                                      GError **error);
+
+char *hangar_connection_preview_definition (HangarConnection *self, const HangarMachineSpec *spec);
 
 /* For back ends. */
 void _hangar_connection_set_state (HangarConnection *self, HangarConnectionState state,

@@ -4,7 +4,6 @@
 #include <glib/gi18n.h>
 
 #include "hangar-embedded-install.h"
-#include "hangar-libvirt-connection.h"
 #include "hangar-new-machine-wizard.h"
 #include "hangar-wizard-disk-page.h"
 #include "hangar-wizard-network-page.h"
@@ -353,8 +352,8 @@ update_summary (HangarNewMachineWizard *self)
   HangarConnection *chosen = connection (self);
 
   validate (self, spec, &error);
-  if (HANGAR_IS_LIBVIRT_CONNECTION (chosen) && spec->name != NULL && *spec->name != '\0')
-    xml = hangar_libvirt_connection_preview_xml (HANGAR_LIBVIRT_CONNECTION (chosen), spec);
+  if (spec->name != NULL && *spec->name != '\0')
+    xml = hangar_connection_preview_definition (chosen, spec);
   hangar_wizard_summary_page_show (self->summary_page, spec, hangar_connection_get_title (chosen),
                                    source, xml, error != NULL ? error->message : NULL);
 }

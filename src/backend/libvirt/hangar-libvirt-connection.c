@@ -911,12 +911,11 @@ hangar_libvirt_connection_create_machine_finish (HangarConnection *connection, G
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-char *
-hangar_libvirt_connection_preview_xml (HangarLibvirtConnection *self, const HangarMachineSpec *spec)
+static char *
+hangar_libvirt_connection_preview_definition (HangarConnection *connection,
+                                              const HangarMachineSpec *spec)
 {
-  g_return_val_if_fail (HANGAR_IS_LIBVIRT_CONNECTION (self), NULL);
-
-  return hangar_libvirt_xml_from_spec (spec, domain_type (self));
+  return hangar_libvirt_xml_from_spec (spec, domain_type (HANGAR_LIBVIRT_CONNECTION (connection)));
 }
 
 /* ---- What the host offers ---- */
@@ -1114,6 +1113,7 @@ hangar_libvirt_connection_class_init (HangarLibvirtConnectionClass *klass)
   connection_class->create_machine_finish = hangar_libvirt_connection_create_machine_finish;
   connection_class->query_resources_async = hangar_libvirt_connection_query_resources_async;
   connection_class->query_resources_finish = hangar_libvirt_connection_query_resources_finish;
+  connection_class->preview_definition = hangar_libvirt_connection_preview_definition;
 
   /* libvirt's events are dispatched from the GLib main loop; this must happen
    * before the first connection opens. */

@@ -17,9 +17,4 @@ HangarConnection *hangar_libvirt_connection_new (const char *uri, const char *ti
 void hangar_libvirt_connection_set_stats_interval (HangarLibvirtConnection *self,
                                                    guint interval_ms);
 
-/* The domain XML that creating a machine from SPEC defines (new disks at the
- * paths SPEC gives them), for people to review. */
-char *hangar_libvirt_connection_preview_xml (HangarLibvirtConnection *self,
-                                             const HangarMachineSpec *spec);
-
 G_END_DECLS
