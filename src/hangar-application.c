@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "hangar-application.h"
+#include "hangar-toast.h"
 #include "hangar-window.h"
 
 struct _HangarApplication
@@ -13,6 +14,7 @@ struct _HangarApplication
   GSettings *settings;
   HangarConnectionList *connections;
   char **session_uris; /* --connect: for this run only */
+  gboolean libvirt_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
@@ -41,15 +43,61 @@ hangar_application_handle_local_options (GApplication *app, GVariantDict *option
 }
 
 static void
+add_libvirt_connections (HangarApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (hangar_connection_list_load_saved (self->connections, &error))
+    {
+      for (guint i = 0; self->session_uris != NULL && self->session_uris[i] != NULL; i++)
+        {
+          if (hangar_connection_list_add_libvirt (self->connections, self->session_uris[i], NULL,
+                                                  FALSE, &error) == NULL)
+            break;
+        }
+    }
+  if (error != NULL)
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+      /* The window's content is its toast overlay. */
+      hangar_toast_show_error (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)),
+                               error);
+    }
+}
+
+static void
+on_first_frame (GdkFrameClock *clock, HangarApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+  add_libvirt_connections (self);
+}
+
+/* libvirt's libraries take longer to load than the window takes to appear:
+ * its connections join the window once it has drawn its first frame. */
+static void
+add_libvirt_connections_after_first_frame (HangarApplication *self, GtkWindow *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  if (self->libvirt_loaded)
+    return;
+  self->libvirt_loaded = TRUE;
+  g_signal_connect_object (gdk_surface_get_frame_clock (surface), "after-paint",
+                           G_CALLBACK (on_first_frame), self, 0);
+}
+
+static void
 hangar_application_activate (GApplication *app)
 {
+  HangarApplication *self = HANGAR_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (
-        hangar_window_new (HANGAR_APPLICATION (app), HANGAR_APPLICATION (app)->connections));
+    window = GTK_WINDOW (hangar_window_new (self, self->connections));
 
   gtk_window_present (window);
+  add_libvirt_connections_after_first_frame (self, window);
 }
 
 static void
@@ -64,9 +112,7 @@ hangar_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 
   self->connections = hangar_connection_list_new (self->settings);
-  hangar_connection_list_load (self->connections);
-  for (guint i = 0; self->session_uris != NULL && self->session_uris[i] != NULL; i++)
-    hangar_connection_list_add_libvirt (self->connections, self->session_uris[i], NULL, FALSE);
+  hangar_connection_list_add_embedded (self->connections);
 }
 
 static void

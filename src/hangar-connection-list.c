@@ -3,8 +3,8 @@
 
 #include "hangar-connection-list.h"
 #include "hangar-embedded-connection.h"
-#include "hangar-libvirt-connection.h"
 #include "hangar-libvirt-uri.h"
+#include "hangar-module.h"
 
 struct _HangarConnectionList
 {
@@ -120,9 +120,19 @@ hangar_connection_list_add (HangarConnectionList *self, HangarConnection *connec
   open_if_closed (connection);
 }
 
+/* The libvirt back end is a module: libvirt's libraries are large. */
+static HangarConnection *
+new_libvirt_connection (const char *uri, const char *title, GError **error)
+{
+  HangarConnection *(*connection_new) (const char *uri, const char *title) =
+      hangar_module_symbol (HANGAR_MODULE_LIBVIRT, "hangar_libvirt_connection_new", error);
+
+  return connection_new != NULL ? connection_new (uri, title) : NULL;
+}
+
 HangarConnection *
 hangar_connection_list_add_libvirt (HangarConnectionList *self, const char *uri, const char *title,
-                                    gboolean persist)
+                                    gboolean persist, GError **error)
 {
   HangarConnection *connection;
   g_autofree char *description = NULL;
@@ -135,7 +145,9 @@ hangar_connection_list_add_libvirt (HangarConnectionList *self, const char *uri,
 
   if (title == NULL || *title == '\0')
     title = description = hangar_libvirt_uri_describe (uri);
-  connection = hangar_libvirt_connection_new (uri, title);
+  connection = new_libvirt_connection (uri, title, error);
+  if (connection == NULL)
+    return NULL;
   if (persist)
     g_hash_table_add (self->persistent, connection);
   hangar_connection_list_add (self, connection);
@@ -172,19 +184,27 @@ on_embedded_state (HangarConnection *embedded, GParamSpec *pspec, gpointer user_
 }
 
 void
-hangar_connection_list_load (HangarConnectionList *self)
+hangar_connection_list_add_embedded (HangarConnectionList *self)
+{
+  g_autoptr (HangarConnection) embedded = NULL;
+
+  g_return_if_fail (HANGAR_IS_CONNECTION_LIST (self));
+
+  if (find_by_uri (self, "hangar:///session") != NULL)
+    return;
+  embedded = hangar_embedded_connection_new ();
+  g_signal_connect (embedded, "notify::state", G_CALLBACK (on_embedded_state), NULL);
+  hangar_connection_list_add (self, embedded);
+}
+
+gboolean
+hangar_connection_list_load_saved (HangarConnectionList *self, GError **error)
 {
   g_autoptr (GVariant) saved = g_settings_get_value (self->settings, "connections");
   GVariantIter iter;
   const char *uri, *title;
 
-  /* This Computer comes first, and the user cannot remove it. */
-  if (find_by_uri (self, "hangar:///session") == NULL)
-    {
-      g_autoptr (HangarConnection) embedded = hangar_embedded_connection_new ();
-      g_signal_connect (embedded, "notify::state", G_CALLBACK (on_embedded_state), NULL);
-      hangar_connection_list_add (self, embedded);
-    }
+  g_return_val_if_fail (HANGAR_IS_CONNECTION_LIST (self), FALSE);
 
   g_variant_iter_init (&iter, saved);
   while (g_variant_iter_next (&iter, "(&s&s)", &uri, &title))
@@ -193,11 +213,14 @@ hangar_connection_list_load (HangarConnectionList *self)
 
       if (find_by_uri (self, uri) != NULL)
         continue;
-      connection = hangar_libvirt_connection_new (uri, title);
+      connection = new_libvirt_connection (uri, title, error);
+      if (connection == NULL)
+        return FALSE;
       g_hash_table_add (self->persistent, connection);
       hangar_connection_list_add (self, connection);
       g_object_unref (connection);
     }
+  return TRUE;
 }
 
 void

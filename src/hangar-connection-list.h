@@ -20,13 +20,17 @@ HangarConnectionList *hangar_connection_list_new (GSettings *settings);
 GListModel *hangar_connection_list_get_model (HangarConnectionList *self);
 
 /* Adds and opens a libvirt connection; PERSIST keeps it for the next start.
- * An URI already in the list is not added twice. */
+ * An URI already in the list is not added twice. Fails only when the libvirt
+ * back end cannot be loaded. */
 HangarConnection *hangar_connection_list_add_libvirt (HangarConnectionList *self, const char *uri,
-                                                      const char *title, gboolean persist);
+                                                      const char *title, gboolean persist,
+                                                      GError **error);
 void hangar_connection_list_add (HangarConnectionList *self, HangarConnection *connection);
 void hangar_connection_list_remove (HangarConnectionList *self, HangarConnection *connection);
-/* Loads the saved connections and opens every connection not yet open. */
-void hangar_connection_list_load (HangarConnectionList *self);
+/* Adds and opens This Computer, which the user cannot remove: the first. */
+void hangar_connection_list_add_embedded (HangarConnectionList *self);
+/* Adds and opens the libvirt connections kept for this user. */
+gboolean hangar_connection_list_load_saved (HangarConnectionList *self, GError **error);
 void hangar_connection_list_reconnect (HangarConnectionList *self, HangarConnection *connection);
 
 G_END_DECLS

@@ -9,10 +9,10 @@
 #include "hangar-host-page.h"
 #include "hangar-host.h"
 #include "hangar-lab-page.h"
-#include "hangar-libvirt-connection.h"
 #include "hangar-machine-page.h"
 #include "hangar-new-lab-dialog.h"
 #include "hangar-new-machine-wizard.h"
+#include "hangar-toast.h"
 #include "hangar-window.h"
 
 struct _HangarWindow
@@ -367,7 +367,7 @@ rebuild_sections (HangarWindow *self)
     {
       g_autoptr (HangarConnection) connection = g_list_model_get_item (connections, i);
       GtkWidget *section =
-          hangar_connection_section_new (connection, HANGAR_IS_LIBVIRT_CONNECTION (connection));
+          hangar_connection_section_new (connection, !HANGAR_IS_EMBEDDED_CONNECTION (connection));
 
       hangar_connection_section_set_search (HANGAR_CONNECTION_SECTION (section), search);
       g_signal_connect (section, "machine-selected", G_CALLBACK (on_machine_selected), self);
@@ -402,7 +402,10 @@ static void
 on_connection_chosen (HangarAddConnectionDialog *dialog, const char *uri, const char *title,
                       HangarWindow *self)
 {
-  hangar_connection_list_add_libvirt (self->connections, uri, title, TRUE);
+  g_autoptr (GError) error = NULL;
+
+  if (hangar_connection_list_add_libvirt (self->connections, uri, title, TRUE, &error) == NULL)
+    hangar_toast_show_error (GTK_WIDGET (self->toast_overlay), error);
 }
 
 static void

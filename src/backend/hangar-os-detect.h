@@ -61,9 +61,6 @@ void hangar_os_list_async (GCancellable *cancellable, GAsyncReadyCallback callba
                            gpointer user_data);
 GPtrArray *hangar_os_list_finish (GAsyncResult *result, GError **error);
 
-/* The OS with libosinfo id or short id ID, or NULL. Blocking the first time. */
-HangarOsInfo *hangar_os_lookup (const char *id);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarOsInfo, hangar_os_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HangarInstallInspection, hangar_install_inspection_free)
 

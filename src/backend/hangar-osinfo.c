@@ -4,53 +4,9 @@
 #include <glib/gi18n.h>
 #include <osinfo/osinfo.h>
 
-#include "hangar-os-detect.h"
+#include "hangar-osinfo.h"
 
 #define MIB (1024 * 1024)
-
-G_DEFINE_BOXED_TYPE (HangarOsInfo, hangar_os_info, hangar_os_info_copy, hangar_os_info_free)
-
-HangarOsInfo *
-hangar_os_info_copy (const HangarOsInfo *info)
-{
-  HangarOsInfo *copy = g_new0 (HangarOsInfo, 1);
-
-  *copy = *info;
-  copy->id = g_strdup (info->id);
-  copy->short_id = g_strdup (info->short_id);
-  copy->name = g_strdup (info->name);
-  copy->version = g_strdup (info->version);
-  copy->vendor = g_strdup (info->vendor);
-  copy->logo = g_strdup (info->logo);
-  return copy;
-}
-
-void
-hangar_os_info_free (HangarOsInfo *info)
-{
-  if (info == NULL)
-    return;
-  g_free (info->id);
-  g_free (info->short_id);
-  g_free (info->name);
-  g_free (info->version);
-  g_free (info->vendor);
-  g_free (info->logo);
-  g_free (info);
-}
-
-void
-hangar_install_inspection_free (HangarInstallInspection *inspection)
-{
-  if (inspection == NULL)
-    return;
-  g_free (inspection->location);
-  hangar_os_info_free (inspection->os);
-  g_free (inspection->volume_id);
-  hangar_install_kernel_free (inspection->kernel);
-  g_free (inspection->kernel_error);
-  g_free (inspection);
-}
 
 static gpointer
 load_db (gpointer unused)
@@ -139,7 +95,7 @@ info_from_os (OsinfoOs *os)
 }
 
 HangarOsInfo *
-hangar_os_lookup (const char *id)
+hangar_osinfo_lookup (const char *id)
 {
   OsinfoDb *database = db ();
   g_autoptr (OsinfoOsList) all = NULL;
@@ -334,9 +290,9 @@ db_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-hangar_install_inspect_async (const char *location, HangarInstallKind kind,
-                              GCancellable *cancellable, GAsyncReadyCallback callback,
-                              gpointer user_data)
+hangar_osinfo_inspect_async (const char *location, HangarInstallKind kind,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autoptr (GTask) loader = NULL;
@@ -344,7 +300,7 @@ hangar_install_inspect_async (const char *location, HangarInstallKind kind,
 
   g_return_if_fail (location != NULL);
 
-  g_task_set_source_tag (task, hangar_install_inspect_async);
+  g_task_set_source_tag (task, hangar_osinfo_inspect_async);
   data->inspection = g_new0 (HangarInstallInspection, 1);
   data->inspection->kind = kind;
   data->inspection->location = g_strdup (location);
@@ -358,12 +314,6 @@ hangar_install_inspect_async (const char *location, HangarInstallKind kind,
     }
   loader = g_task_new (NULL, cancellable, db_loaded, task);
   g_task_run_in_thread (loader, load_db_thread);
-}
-
-HangarInstallInspection *
-hangar_install_inspect_finish (GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- The list of every OS ---- */
@@ -398,16 +348,11 @@ list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 }
 
 void
-hangar_os_list_async (GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+hangar_osinfo_list_async (GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, hangar_os_list_async);
+  g_task_set_source_tag (task, hangar_osinfo_list_async);
   g_task_run_in_thread (task, list_thread);
-}
-
-GPtrArray *
-hangar_os_list_finish (GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

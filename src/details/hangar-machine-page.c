@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "hangar-console-page.h"
+#include "hangar-module.h"
 #include "hangar-graph.h"
 #include "hangar-machine-page.h"
 #include "hangar-toast.h"
@@ -36,7 +36,8 @@ struct _HangarMachinePage
   AdwPreferencesGroup *settings_disks_group;
   AdwPreferencesGroup *settings_nics_group;
   GtkLabel *settings_message;
-  HangarConsolePage *console_page;
+  AdwBin *console_bin;
+  GtkWidget *console_page; /* from the console module; NULL if it failed to load */
   AdwViewStack *view_stack;
 };
 
@@ -589,7 +590,8 @@ hangar_machine_page_set_machine (HangarMachinePage *self, HangarMachine *machine
   g_signal_group_set_target (self->machine_signals, machine);
   for (guint i = 0; i < self->graphs->len; i++)
     hangar_graph_set_machine (g_ptr_array_index (self->graphs, i), machine);
-  hangar_console_page_set_machine (self->console_page, machine);
+  if (self->console_page != NULL)
+    g_object_set (self->console_page, "machine", machine, NULL);
 
   if (machine != NULL)
     {
@@ -734,11 +736,10 @@ hangar_machine_page_class_init (HangarMachinePageClass *klass)
                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (HANGAR_TYPE_CONSOLE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hangar/Hangar/hangar-machine-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, os_row);
-  gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, console_page);
+  gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, console_bin);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, state_row);
   gtk_widget_class_bind_template_child (widget_class, HangarMachinePage, cpus_row);
@@ -765,10 +766,34 @@ hangar_machine_page_class_init (HangarMachinePageClass *klass)
   gtk_widget_class_install_action (widget_class, "machine.remove-nic", "u", remove_nic);
 }
 
+/* The consoles bring SPICE, GStreamer and VTE: a module, loaded here, when a
+ * machine is first shown. */
+static void
+add_console_page (HangarMachinePage *self)
+{
+  g_autoptr (GError) error = NULL;
+  GType type =
+      hangar_module_get_type (HANGAR_MODULE_CONSOLE, "hangar_console_page_get_type", &error);
+  GtkWidget *failure;
+
+  if (type != 0)
+    {
+      self->console_page = g_object_new (type, NULL);
+      adw_bin_set_child (self->console_bin, self->console_page);
+      return;
+    }
+  failure = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (failure), "dialog-error-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (failure), _ ("The Console Cannot Be Shown"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (failure), error->message);
+  adw_bin_set_child (self->console_bin, failure);
+}
+
 static void
 hangar_machine_page_init (HangarMachinePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_console_page (self);
 
   self->overview_rows = g_ptr_array_new ();
   self->settings_rows = g_ptr_array_new ();

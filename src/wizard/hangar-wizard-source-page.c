@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "hangar-libvirt-connection.h"
+#include "hangar-embedded-connection.h"
 #include "hangar-wizard-source-page.h"
 
 struct _HangarWizardSourcePage
@@ -152,7 +152,8 @@ hangar_wizard_source_page_select_libvirt (HangarWizardSourcePage *self)
 {
   for (guint i = 0; i < self->connections->len; i++)
     {
-      if (HANGAR_IS_LIBVIRT_CONNECTION (g_ptr_array_index (self->connections, i)))
+      /* Every connection but This Computer is a libvirt one. */
+      if (!HANGAR_IS_EMBEDDED_CONNECTION (g_ptr_array_index (self->connections, i)))
         {
           adw_combo_row_set_selected (self->connection_row, i);
           return TRUE;

@@ -28,6 +28,12 @@ is_connected (gpointer data)
 }
 
 gboolean
+has_libvirt_connection (gpointer data)
+{
+  return g_list_model_get_n_items (data) > 1;
+}
+
+gboolean
 has_drawn (gpointer data)
 {
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;

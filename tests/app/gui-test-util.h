@@ -14,6 +14,9 @@ typedef gboolean (*Condition) (gpointer data);
 /* Runs the main context until CONDITION holds, or fails after 30 s naming WHAT. */
 void wait_for (Condition condition, gpointer data, const char *what);
 gboolean is_connected (gpointer connection);
+/* The app's connections (a GListModel) include more than This Computer: the
+ * app adds libvirt connections once its window has drawn. */
+gboolean has_libvirt_connection (gpointer connections);
 gboolean has_drawn (gpointer widget);
 /* The first visible descendant of ROOT of TYPE for which MATCH says yes. */
 GtkWidget *find_widget (GtkWidget *root, GType type, gboolean (*match) (GtkWidget *, const char *),

@@ -126,10 +126,8 @@ static void
 run_scenario (GtkApplication *app)
 {
   HangarConnectionList *list = hangar_application_get_connections (HANGAR_APPLICATION (app));
-  /* This Computer comes first; the --connect host last. */
-  g_autoptr (HangarConnection) connection = g_list_model_get_item (
-      hangar_connection_list_get_model (list),
-      g_list_model_get_n_items (hangar_connection_list_get_model (list)) - 1);
+  GListModel *connections = hangar_connection_list_get_model (list);
+  g_autoptr (HangarConnection) connection = NULL;
   GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (app));
   HangarMachinePage *page;
   HangarMachine *db;
@@ -137,6 +135,9 @@ run_scenario (GtkApplication *app)
 
   g_assert_nonnull (window);
   wait_for (has_drawn, window, "the window to be shown");
+  wait_for (has_libvirt_connection, connections, "the --connect connection to be added");
+  /* This Computer comes first; the --connect host last. */
+  connection = g_list_model_get_item (connections, g_list_model_get_n_items (connections) - 1);
   wait_for (is_connected, connection, "the test connection");
   save_screenshot (window, "01-machine-list.png");
 

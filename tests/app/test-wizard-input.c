@@ -413,16 +413,19 @@ run_scenario (GtkApplication *app)
   static const Plan embedded_plan = { "kernel-here", 0, "2", "96", "embedded" };
   HangarConnectionList *list = hangar_application_get_connections (HANGAR_APPLICATION (app));
   GListModel *connections = hangar_connection_list_get_model (list);
-  guint n = g_list_model_get_n_items (connections);
-  /* This Computer comes first, the --connect host last. */
-  g_autoptr (HangarConnection) here = g_list_model_get_item (connections, 0);
-  g_autoptr (HangarConnection) lab = g_list_model_get_item (connections, n - 1);
+  guint n;
+  g_autoptr (HangarConnection) here = NULL;
+  g_autoptr (HangarConnection) lab = NULL;
   GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (app));
   Plan plan;
 
   started = g_get_monotonic_time ();
-  g_assert_cmpuint (n, >=, 2);
   wait_for (has_drawn, window, "the window to be shown");
+  wait_for (has_libvirt_connection, connections, "the --connect connection to be added");
+  /* This Computer comes first, the --connect host last. */
+  n = g_list_model_get_n_items (connections);
+  here = g_list_model_get_item (connections, 0);
+  lab = g_list_model_get_item (connections, n - 1);
   wait_for (is_connected, here, "This Computer");
   wait_for (is_connected, lab, "the test connection");
 

@@ -189,13 +189,14 @@ static void
 run_scenario (GtkApplication *app)
 {
   HangarConnectionList *list = hangar_application_get_connections (HANGAR_APPLICATION (app));
-  g_autoptr (HangarConnection) connection = g_list_model_get_item (
-      hangar_connection_list_get_model (list),
-      g_list_model_get_n_items (hangar_connection_list_get_model (list)) - 1);
+  GListModel *connections = hangar_connection_list_get_model (list);
+  g_autoptr (HangarConnection) connection = NULL;
   GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (app));
 
   g_assert_nonnull (window);
   wait_for (has_drawn, window, "the window to be shown");
+  wait_for (has_libvirt_connection, connections, "the --connect connection to be added");
+  connection = g_list_model_get_item (connections, g_list_model_get_n_items (connections) - 1);
   wait_for (is_connected, connection, "the test connection");
   fill_and_create (window, connection);
   check_machine (window, connection);

@@ -10,7 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "hangar-embedded-install.h"
-#include "hangar-os-detect.h"
+#include "hangar-osinfo.h"
 
 #include "test-loop.h"
 
@@ -393,13 +393,13 @@ test_os_list (void)
     found |= g_strcmp0 (((HangarOsInfo *) g_ptr_array_index (list, i))->short_id, "debian11") == 0;
   g_assert_true (found);
 
-  debian = hangar_os_lookup ("debian11");
+  debian = hangar_osinfo_lookup ("debian11");
   g_assert_nonnull (debian);
   g_assert_cmpstr (debian->id, ==, "http://debian.org/debian/11");
   g_assert_cmpstr (debian->name, ==, "Debian 11");
   g_assert_cmpuint (debian->memory_mib, ==, 1024);
   g_assert_cmpuint (debian->storage_bytes, ==, 20ull << 30);
-  g_assert_null (hangar_os_lookup ("no-such-os"));
+  g_assert_null (hangar_osinfo_lookup ("no-such-os"));
 }
 
 static gboolean

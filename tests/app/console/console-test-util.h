@@ -166,6 +166,14 @@ is_connected (gpointer data)
   return hangar_connection_get_state (data) == HANGAR_CONNECTION_STATE_CONNECTED;
 }
 
+/* The app's connections (a GListModel) include more than This Computer: the
+ * app adds libvirt connections once its window has drawn. */
+static G_GNUC_UNUSED gboolean
+has_libvirt_connection (gpointer data)
+{
+  return g_list_model_get_n_items (data) > 1;
+}
+
 typedef struct
 {
   HangarMachine *machine;
