@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # gui-smoke.sh HANGAR OUTDIR
 # Starts Hangar under a real X server (Xvfb), waits for its main window to be
-# mapped, keeps a screenshot in OUTDIR, resizes it and quits it with Ctrl+Q as
-# a user would, checks that it exited with status 0, then starts it again and
-# checks that the window came back at the size it was left at.
+# mapped, keeps a screenshot in OUTDIR, checks which libraries it loaded,
+# resizes it and quits it with Ctrl+Q as a user would, checks that it exited
+# with status 0, then starts it again and checks that the window came back at
+# the size it was left at.
 set -euo pipefail
 hangar=$1
 outdir=$2
@@ -27,7 +28,7 @@ hangar_pid=
 window_id=
 
 start_hangar () {
-  "$hangar" &
+  "$hangar" "$@" &
   hangar_pid=$!
   window_id=$(timeout 30 xdotool search --sync --onlyvisible --name '^Hangar$' | head -n 1) || true
   if [ -z "$window_id" ]; then
@@ -57,8 +58,22 @@ window_size () {
   xdotool getwindowgeometry "$window_id" | sed -n 's/.*Geometry: //p'
 }
 
-start_hangar
+# A libvirt connection, for this run only: its spinner shows while it connects.
+start_hangar --connect test:///default
 xwd -root -silent | convert xwd:- "$outdir/main-window.png"
+
+# The consoles, libosinfo and librsvg (which draws SVG icons) are loaded only
+# when needed; the libvirt module, once the connection is added.
+maps=/proc/$hangar_pid/maps
+for lib in libspice-client-glib libvte libosinfo librsvg; do
+  if grep -q "/$lib" "$maps"; then
+    echo "Hangar loaded $lib at start-up:" >&2
+    grep -o "/[^ ]*$lib[^ ]*" "$maps" | sort -u >&2
+    exit 1
+  fi
+done
+grep -q '/hangar-libvirt\.so' "$maps" ||
+  { echo "the libvirt module was not loaded for --connect test:///default" >&2; exit 1; }
 
 # The window must show something: a blank or single-colour picture means nothing was drawn.
 colours=$(convert "$outdir/main-window.png" -format '%k' info:)
