@@ -3,8 +3,9 @@
  * A lab through the real window (test-lab-page SCREENSHOT_DIR FBPATTERN HV_NET):
  * the New Lab dialog makes a 3-member lab from a template that boots the
  * fbpattern guest; Start All runs them; the lab page's tiles show each
- * member's screen (fbpattern.h's picture, checked pixel by pixel); a tile
- * leads to its member's Console tab; Force Off All and Delete Lab… end it.
+ * member's screen (fbpattern.h's picture, checked pixel by pixel), even when
+ * a member's page was opened while they started; a tile leads to its
+ * member's Console tab; Force Off All and Delete Lab… end it.
  */
 #include "config.h"
 
@@ -569,6 +570,12 @@ lab_idle (gpointer page)
   return busy == NULL || !gtk_revealer_get_reveal_child (busy);
 }
 
+static gboolean
+lab_busy (gpointer page)
+{
+  return !lab_idle (page);
+}
+
 /* Reset to Template…, confirmed: a student's changes to a disk are gone. */
 static void
 reset_through_dialog (GtkWidget *window, HangarLabPage *page, HangarLab *lab)
@@ -631,8 +638,15 @@ run_scenario (GtkApplication *app)
     }
   save_screenshot (window, "lab-stopped.png");
 
+  /* Start All goes on while the teacher looks at a member's screen. */
   press (window, "lab.start-all");
-  wait_longer (all_running, lab, "every member to run", 60);
+  /* A pressed button acts once its pressed look ends, if still shown. */
+  wait_for (lab_busy, page, "Start All to begin");
+  open_member (window, page, 0);
+  wait_longer (all_running, lab, "every member to run with another page shown", 60);
+  gtk_widget_activate (find_widget (window, GTK_TYPE_LIST_BOX_ROW, is_lab_row, LAB));
+  wait_for (lab_page_shown, window, "the lab's page after Start All");
+  wait_for (lab_idle, page, "the page to show Start All is done");
   {
     gint64 deadline = g_get_monotonic_time () + SCREEN_TIMEOUT_S * G_USEC_PER_SEC;
 
