@@ -458,7 +458,9 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   lab = hangar_embedded_connection_create_lab_finish (HANGAR_EMBEDDED_CONNECTION (source), result,
                                                       &error);
-  if (lab == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    message = g_strdup (error->message); /* made, but not shown: it was kept */
+  else if (lab == NULL)
     message = g_strdup_printf (_ ("The lab could not be imported, and nothing of it was kept: %s"),
                                error->message);
   else
