@@ -75,7 +75,9 @@ char *hv_lab_find_for_member (HvStore *store, const char *machine);
 gboolean hv_lab_create (HvStore *store, HvLabConfig *config, GCancellable *cancellable,
                         HvLabProgress progress, gpointer user_data, GError **error);
 /* Gives every member fresh copies of the template's disks (each disk
- * replaced atomically). Refused while a member runs. */
+ * replaced atomically). Refused while a member runs. Cancelled, it stops
+ * and undoes nothing: the error (G_IO_ERROR_CANCELLED) says how many
+ * members were reset. */
 gboolean hv_lab_reset (HvStore *store, const char *name, GCancellable *cancellable,
                        HvLabProgress progress, gpointer user_data, GError **error);
 /* Deletes the members, the network and the definition. WITH_DISKS: the

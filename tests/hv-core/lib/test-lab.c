@@ -212,6 +212,66 @@ test_cancelled_create_leaves_nothing (Fixture *f, gconstpointer data)
   g_assert_cmpstr (after, ==, before);
 }
 
+static void
+write_at (const char *path, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileIOStream) stream = g_file_open_readwrite (file, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (stream)),
+                                            text, strlen (text), NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+same_bytes (const char *a, const char *b)
+{
+  g_autofree char *bytes_a = NULL, *bytes_b = NULL;
+  gsize length_a, length_b;
+
+  g_assert_true (g_file_get_contents (a, &bytes_a, &length_a, NULL));
+  g_assert_true (g_file_get_contents (b, &bytes_b, &length_b, NULL));
+  return length_a == length_b && memcmp (bytes_a, bytes_b, length_a) == 0;
+}
+
+/* A reset is not undone: cancelled at the third member, the first two are
+ * reset, the third keeps its disk, and the error says so. */
+static void
+test_cancelled_reset_says_what_was_reset (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HvLabConfig) config = hv_lab_config_new ("class", "tpl", 3, HV_NETWORK_MODE_NAT);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GPtrArray) members = g_ptr_array_new_with_free_func (g_free);
+  Progress progress = { cancellable, members, 0 };
+  g_autofree char *template_disk = g_build_filename (f->root, "machines", "tpl", "disk0.img", NULL);
+  g_autoptr (GError) error = NULL;
+
+  create_template (f, virtnet_image);
+  g_assert_true (hv_lab_create (f->store, config, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *member = hv_lab_config_member_name (config, i);
+      g_autofree char *disk = g_build_filename (f->root, "machines", member, "disk0.img", NULL);
+
+      write_at (disk, "student work");
+    }
+  g_assert_false (hv_lab_reset (f->store, "class", cancellable, on_progress, &progress, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (error->message, ==,
+                   "Cancelled after resetting 2 of the lab’s 3 machines; the others keep their "
+                   "disks. Reset the lab again to give every machine fresh disks");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *member = hv_lab_config_member_name (config, i);
+      g_autofree char *disk = g_build_filename (f->root, "machines", member, "disk0.img", NULL);
+
+      g_assert_true (same_bytes (disk, template_disk) == (i < 2));
+    }
+}
+
 /* ---- Running ---- */
 
 /* hv-net's port counters: port name -> frames the switch delivered to it
@@ -393,6 +453,8 @@ main (int argc, char **argv)
               test_create_and_delete, fixture_tear_down);
   g_test_add ("/hv-core/lab/cancelled-create", Fixture, NULL, fixture_set_up,
               test_cancelled_create_leaves_nothing, fixture_tear_down);
+  g_test_add ("/hv-core/lab/cancelled-reset", Fixture, NULL, fixture_set_up,
+              test_cancelled_reset_says_what_was_reset, fixture_tear_down);
   g_test_add ("/hv-core/lab/members-reach-each-other", Fixture, NULL, fixture_set_up,
               test_members_reach_each_other, fixture_tear_down);
   g_test_add ("/hv-core/lab/members-lease-addresses", Fixture, NULL, fixture_set_up,
