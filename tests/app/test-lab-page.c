@@ -664,6 +664,12 @@ run_scenario (GtkApplication *app)
   }
   report_tiles (page);
   save_screenshot (window, "lab-running.png");
+  /* An isolated network gives no addresses: the tiles must not wait for one. */
+  g_clear_pointer (&tiles, g_ptr_array_unref);
+  tiles = tiles_of (page);
+  for (guint i = 0; i < tiles->len; i++)
+    g_assert_nonnull (find_widget (g_ptr_array_index (tiles, i), GTK_TYPE_LABEL, label_has_text,
+                                   "Isolated network: no address given"));
 
   check_contention_warning (page);
   /* Pictures keep coming while the page is shown... */
