@@ -875,6 +875,10 @@ hv_lab_import (HvStore *store, const char *filename, const char *new_name,
       g_free (config->name);
       config->name = g_strdup (new_name);
     }
+  /* The subnet was free on the computer that exported the lab; here a free
+   * one is picked when it is not, as for a new lab. */
+  if (config->subnet != NULL && !hv_store_subnet_is_free (store, config->subnet))
+    g_clear_pointer (&config->subnet, g_free);
   if (!hv_lab_create (store, config, cancellable, progress, user_data, error))
     return NULL;
   return g_steal_pointer (&config);

@@ -115,7 +115,8 @@ gboolean hv_lab_resources_cpus_overcommitted (const HvLabResources *resources);
 gboolean hv_lab_export (HvStore *store, const char *name, const char *filename, GError **error);
 /* Reads an exported definition and creates the lab from it (as
  * hv_lab_create), under NEW_NAME if not NULL. The template machine must
- * exist here under the same name. */
+ * exist here under the same name. The file's subnet is kept when free
+ * here; when another network overlaps it, a free one is picked. */
 HvLabConfig *hv_lab_import (HvStore *store, const char *filename, const char *new_name,
                             GCancellable *cancellable, HvLabProgress progress, gpointer user_data,
                             GError **error);
