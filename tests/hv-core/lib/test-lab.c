@@ -314,6 +314,47 @@ poll_ports (const char *control_path, GHashTable *delivered)
     }
 }
 
+/* hv-net names a guest's port after its hv-vmm's process. */
+static char *
+port_of (Fixture *f, const char *member)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HvGuestInfo) info =
+      hv_runtime_lookup_guest (hv_store_get_runtime (f->store), member, NULL, &error);
+
+  g_assert_no_error (error);
+  return g_strdup_printf ("pid %d", (int) hv_guest_info_get_pid (info));
+}
+
+/* Waits until the switch has delivered a frame to PORT. */
+static void
+wait_for_frames (HvNetworkInfo *network, GHashTable *delivered, const char *port)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (GPOINTER_TO_INT (g_hash_table_lookup (delivered, port)) == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("no frame reached the port “%s” in 60 s", port);
+      poll_ports (hv_network_info_get_control_path (network), delivered);
+      g_usleep (20 * 1000);
+    }
+}
+
+static void
+restart_member (Fixture *f, const char *lab, const char *member)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HvGuestInfo) info =
+      hv_runtime_lookup_guest (hv_store_get_runtime (f->store), member, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (hv_runtime_force_off (hv_store_get_runtime (f->store), info, 3000, &error));
+  g_assert_no_error (error);
+  g_assert_true (hv_lab_start (f->store, lab, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_members_reach_each_other (Fixture *f, gconstpointer data)
 {
@@ -321,11 +362,8 @@ test_members_reach_each_other (Fixture *f, gconstpointer data)
   g_autoptr (GHashTable) delivered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (HvNetworkInfo) network = NULL;
+  g_autofree char *first_port = NULL, *second_port = NULL;
   HvLabResources resources;
-  GHashTableIter iter;
-  gpointer frames;
-  guint reached = 0;
-  gint64 deadline;
 
   create_template (f, virtnet_image);
   g_assert_true (hv_lab_create (f->store, config, NULL, NULL, NULL, &error));
@@ -345,18 +383,16 @@ test_members_reach_each_other (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   network = hv_network_lookup (hv_store_get_runtime (f->store), "net", &error);
   g_assert_no_error (error);
-  /* Each member broadcasts a DISCOVER; on an isolated network only the
-   * other member can be what the switch delivers a frame to. */
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (reached == 0 && g_get_monotonic_time () < deadline)
-    {
-      poll_ports (hv_network_info_get_control_path (network), delivered);
-      g_hash_table_iter_init (&iter, delivered);
-      while (g_hash_table_iter_next (&iter, NULL, &frames))
-        reached += GPOINTER_TO_INT (frames) > 0;
-      g_usleep (20 * 1000);
-    }
-  g_assert_cmpuint (reached, >=, 1);
+  /* Each member broadcasts DISCOVERs; on an isolated network only the
+   * other member can be what the switch delivers a frame to. The second
+   * member's reach the first, whose port was there before. */
+  first_port = port_of (f, "net-pc01");
+  second_port = port_of (f, "net-pc02");
+  wait_for_frames (network, delivered, first_port);
+  /* The first may have sent all of its own before the second joined:
+   * started again, it sends them while the second listens. */
+  restart_member (f, "net", "net-pc01");
+  wait_for_frames (network, delivered, second_port);
 
   g_assert_true (hv_lab_force_off (f->store, "net", &error));
   g_assert_no_error (error);
