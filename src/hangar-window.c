@@ -461,7 +461,9 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   lab = hangar_embedded_connection_create_lab_finish (HANGAR_EMBEDDED_CONNECTION (source), result,
                                                       &error);
-  if (lab == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    message = g_strdup (error->message); /* made, but not shown: it was kept */
+  else if (lab == NULL)
     message = g_strdup_printf (_ ("The lab could not be imported, and nothing of it was kept: %s"),
                                error->message);
   else
@@ -473,18 +475,117 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-on_import_response (GtkNativeDialog *chooser, int response, HangarWindow *self)
+start_import (HangarWindow *self, GFile *file, const char *new_name)
 {
   HangarEmbeddedConnection *connection = embedded_connection (self);
+
+  if (connection == NULL)
+    return;
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_ ("Importing the lab and making its members…")));
+  hangar_embedded_connection_import_lab_async (connection, file, new_name, NULL, NULL, NULL,
+                                               import_done, g_object_ref (self));
+}
+
+/* The name FILE gives its lab; NULL when it cannot be read, which the
+ * import then explains. */
+static char *
+lab_name_in (GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr (HvLabConfig) config = path != NULL ? hv_lab_config_load_file (path, NULL) : NULL;
+
+  return config != NULL ? g_strdup (config->name) : NULL;
+}
+
+static gboolean
+lab_name_free (HangarWindow *self, const char *name)
+{
+  HangarEmbeddedConnection *connection = embedded_connection (self);
+
+  return connection != NULL && *name != '\0' &&
+         hangar_embedded_connection_find_lab (connection, name) == NULL;
+}
+
+/* NAME-2, NAME-3…: the first that no lab has. */
+static char *
+suggest_lab_name (HangarWindow *self, const char *name)
+{
+  for (guint n = 2;; n++)
+    {
+      g_autofree char *suggestion = g_strdup_printf ("%s-%u", name, n);
+
+      if (lab_name_free (self, suggestion))
+        return g_steal_pointer (&suggestion);
+    }
+}
+
+static void
+on_new_lab_name_changed (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  HangarWindow *self = HANGAR_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+
+  adw_message_dialog_set_response_enabled (dialog, "import",
+                                           lab_name_free (self, gtk_editable_get_text (entry)));
+}
+
+static void
+on_new_lab_name_response (AdwMessageDialog *dialog, const char *response, HangarWindow *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_str_equal (response, "import"))
+    start_import (self, g_object_get_data (G_OBJECT (dialog), "file"),
+                  gtk_editable_get_text (entry));
+}
+
+/* Two labs cannot share a name: the imported one needs another. */
+static void
+ask_new_lab_name (HangarWindow *self, GFile *file, const char *name)
+{
+  g_autofree char *heading = g_strdup_printf (_ ("A Lab Called “%s” Exists"), name);
+  g_autofree char *suggestion = suggest_lab_name (self, name);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+      GTK_WINDOW (self), heading, _ ("Give the imported lab a name that no other lab has.")));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), suggestion);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), "import", _ ("_Import"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "import", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "import");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "file", g_object_ref (file), g_object_unref);
+  g_signal_connect (entry, "changed", G_CALLBACK (on_new_lab_name_changed), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_new_lab_name_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+hangar_window_import_lab (HangarWindow *self, GFile *file)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (HANGAR_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  name = lab_name_in (file);
+  if (name != NULL && !lab_name_free (self, name) && embedded_connection (self) != NULL)
+    ask_new_lab_name (self, file, name);
+  else
+    start_import (self, file, NULL);
+}
+
+static void
+on_import_response (GtkNativeDialog *chooser, int response, HangarWindow *self)
+{
   g_autoptr (GFile) file = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && connection != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_ ("Importing the lab and making its members…")));
-      hangar_embedded_connection_import_lab_async (connection, file, NULL, NULL, NULL, NULL,
-                                                   import_done, g_object_ref (self));
+      hangar_window_import_lab (self, file);
     }
   g_object_unref (chooser);
 }

@@ -17,5 +17,8 @@ HangarWindow *hangar_window_new (HangarApplication *app, HangarConnectionList *c
 /* Shows MACHINE's page, as selecting it in the list does. */
 gboolean hangar_window_show_machine (HangarWindow *self, HangarMachine *machine);
 gboolean hangar_window_show_lab (HangarWindow *self, HangarLab *lab);
+/* Imports the lab FILE defines, as Import Lab… does once the file is
+ * chosen: asking for another name when a lab has the file's. */
+void hangar_window_import_lab (HangarWindow *self, GFile *file);
 
 G_END_DECLS

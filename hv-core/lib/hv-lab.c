@@ -624,10 +624,11 @@ is_inside (const char *path, const char *directory)
 }
 
 /* Replaces each of the member's own disks (those in its directory) by a
- * fresh copy of the template's disk of the same place. */
+ * fresh copy of the template's disk of the same place. *REPLACED: how many
+ * were, even on failure. */
 static gboolean
 reset_member (HvStore *store, const HvMachineConfig *template, const char *member,
-              LabProgress *progress, GCancellable *cancellable, GError **error)
+              LabProgress *progress, guint *replaced, GCancellable *cancellable, GError **error)
 {
   g_autoptr (HvMachineConfig) config = hv_store_load_machine (store, member, error);
   g_autofree char *directory = hv_store_get_machine_directory (store, member);
@@ -646,11 +647,36 @@ reset_member (HvStore *store, const HvMachineConfig *template, const char *membe
       if (!hv_disk_replace (source->path, disk->path, cancellable, lab_progress_disk, progress,
                             error))
         return FALSE;
+      (*replaced)++;
       progress->bytes_before += file_size (source->path);
     }
   progress->bytes_before += 1;
   progress->member = NULL;
   return TRUE;
+}
+
+/* A reset is not undone when cancelled: says what was reset and what was
+ * not. RESET: the members reset; PARTLY: whether the next one had some of
+ * its disks replaced. */
+static void
+explain_cancelled_reset (const HvLabConfig *config, guint reset, gboolean partly, GError **error)
+{
+  g_autofree char *next = hv_lab_config_member_name (config, reset);
+  g_autoptr (GString) message = g_string_new (NULL);
+
+  if (reset == 0)
+    g_string_append (message, _ ("Cancelled before any machine of the lab was reset"));
+  else
+    g_string_append_printf (
+        message,
+        g_dngettext (GETTEXT_PACKAGE, "Cancelled after resetting %u of the lab’s %u machines",
+                     "Cancelled after resetting %u of the lab’s %u machines", reset),
+        reset, config->count);
+  if (partly)
+    g_string_append_printf (message, _ ("; “%s” has only some of its disks reset"), next);
+  g_string_append (message, _ ("; the others keep their disks. Reset the lab again to give every "
+                               "machine fresh disks"));
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, message->str);
 }
 
 gboolean
@@ -670,9 +696,17 @@ hv_lab_reset (HvStore *store, const char *name, GCancellable *cancellable, HvLab
   for (guint i = 0; i < config->count; i++)
     {
       g_autofree char *member = hv_lab_config_member_name (config, i);
+      g_autoptr (GError) local_error = NULL;
+      guint replaced = 0;
 
-      if (!reset_member (store, template, member, &lab_progress, cancellable, error))
-        return FALSE;
+      if (reset_member (store, template, member, &lab_progress, &replaced, cancellable,
+                        &local_error))
+        continue;
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        explain_cancelled_reset (config, i, replaced > 0, error);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
   lab_progress_done (&lab_progress);
   return TRUE;
@@ -841,6 +875,10 @@ hv_lab_import (HvStore *store, const char *filename, const char *new_name,
       g_free (config->name);
       config->name = g_strdup (new_name);
     }
+  /* The subnet was free on the computer that exported the lab; here a free
+   * one is picked when it is not, as for a new lab. */
+  if (config->subnet != NULL && !hv_store_subnet_is_free (store, config->subnet))
+    g_clear_pointer (&config->subnet, g_free);
   if (!hv_lab_create (store, config, cancellable, progress, user_data, error))
     return NULL;
   return g_steal_pointer (&config);

@@ -782,6 +782,18 @@ free_subnet (GPtrArray *others, GError **error)
 }
 
 gboolean
+hv_store_subnet_is_free (HvStore *self, const char *subnet)
+{
+  g_autoptr (GPtrArray) others = NULL;
+
+  g_return_val_if_fail (HV_IS_STORE (self), FALSE);
+  g_return_val_if_fail (subnet != NULL, FALSE);
+
+  others = other_subnets (self, NULL);
+  return find_overlap (others, subnet) == NULL;
+}
+
+gboolean
 hv_store_create_network (HvStore *self, HvNetworkConfig *config, GError **error)
 {
   g_autoptr (GPtrArray) others = NULL;

@@ -73,9 +73,10 @@ on_interrupt (gpointer user_data)
 }
 
 /* Runs WORK in a thread while the main loop turns Ctrl-C (and SIGTERM)
- * into a cancellation, which WORK answers by undoing what it did. */
+ * into a cancellation. WORK_UNDONE: whether WORK answers it by undoing what
+ * it did; if not, its own error says what it left done. */
 static gboolean
-run_lab_job (HvStore *store, LabWork work, gpointer data, GError **error)
+run_lab_job (HvStore *store, LabWork work, gpointer data, gboolean work_undone, GError **error)
 {
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -90,7 +91,7 @@ run_lab_job (HvStore *store, LabWork work, gpointer data, GError **error)
   g_source_remove (sigterm);
   if (job.ok)
     return TRUE;
-  if (g_error_matches (job.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (work_undone && g_error_matches (job.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_error (&job.error);
       g_set_error_literal (&job.error, HV_ERROR, HV_ERROR_FAILED,
@@ -178,7 +179,7 @@ lab_create (int argc, char **argv, GError **error)
   config = hv_lab_config_new (name, create_template, create_count, mode);
   config->prefix = g_strdup (create_prefix);
   config->subnet = g_strdup (create_subnet);
-  if (!run_lab_job (store, create_work, config, error))
+  if (!run_lab_job (store, create_work, config, TRUE, error))
     return -1;
   print_created (config);
   return 0;
@@ -445,7 +446,8 @@ lab_reset (int argc, char **argv, GError **error)
                                "disks."),
                             reset_entries, &argc, &argv, &status, error) ||
       (name = hvctl_one_name (argc, argv, "hvctl lab reset NAME", error)) == NULL ||
-      !confirm_reset (name, error) || !run_lab_job (store, reset_work, (gpointer) name, error))
+      !confirm_reset (name, error) ||
+      !run_lab_job (store, reset_work, (gpointer) name, FALSE, error))
     return -1;
   g_print (_ ("Reset the lab “%s” to its template.\n"), name);
   return 0;
@@ -534,7 +536,7 @@ lab_import (int argc, char **argv, GError **error)
                                "its template machine must exist here."),
                             import_entries, &argc, &argv, &status, error) ||
       (import.filename = hvctl_one_name (argc, argv, "hvctl lab import FILE", error)) == NULL ||
-      !run_lab_job (store, import_work, &import, error))
+      !run_lab_job (store, import_work, &import, TRUE, error))
     return -1;
   print_created (import.config);
   hv_lab_config_free (import.config);

@@ -46,20 +46,37 @@ shows_screen (HangarMachineState state)
 
 /* ---- Name, state and address ---- */
 
+/* An isolated network has no DHCP server: its members never get an
+ * address from it, so waiting for one would be waiting forever. */
+static gboolean
+gives_addresses (HangarLab *lab)
+{
+  return hangar_lab_get_network_mode (lab) != HV_NETWORK_MODE_ISOLATED;
+}
+
 static void
 update_address (HangarLabMemberTile *self)
 {
   const char *address = hangar_lab_get_member_address (self->lab, self->machine);
   g_autofree char *text = NULL;
+  const char *tooltip = NULL;
 
   if (!shows_screen (hangar_machine_get_state (self->machine)))
     text = g_strdup ("");
-  else if (address == NULL)
-    text = g_strdup (_ ("No network address yet"));
-  else
+  else if (address != NULL)
     /* Translators: the member machine's IPv4 address, e.g. "Address 10.0.2.101" */
     text = g_strdup_printf (_ ("Address %s"), address);
+  else if (gives_addresses (self->lab))
+    text = g_strdup (_ ("No network address yet"));
+  else
+    {
+      text = g_strdup (_ ("Isolated network: no address given"));
+      tooltip = _ ("The lab’s network is isolated and gives its members no addresses. Set one "
+                   "inside each member, a different one for each, such as 192.168.50.1 for the "
+                   "first and 192.168.50.2 for the second.");
+    }
   gtk_label_set_label (self->address_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->address_label), tooltip);
 }
 
 static void

@@ -13,8 +13,8 @@ struct _HangarLabPage
 
   HangarLab *lab;
   GPtrArray *watched_members; /* whose ::notify::state moves the actions */
-  GCancellable *cancellable;  /* of the lab's calls; cancelled when another lab is shown */
-  gboolean busy;
+  GHashTable *busy_labs;      /* HangarLab -> what its running action does, in words */
+  GCancellable *cancellable;  /* of what the page shows; cancelled when another lab is shown */
 
   GtkLabel *summary_label;
   GtkRevealer *busy_revealer;
@@ -55,11 +55,17 @@ count_running (HangarLabPage *self)
   return running;
 }
 
+static gboolean
+is_busy (HangarLabPage *self)
+{
+  return self->lab != NULL && g_hash_table_contains (self->busy_labs, self->lab);
+}
+
 /* The one place that says which lab actions can be used now. */
 static void
 update_actions (HangarLabPage *self)
 {
-  gboolean ready = self->lab != NULL && !self->busy;
+  gboolean ready = self->lab != NULL && !is_busy (self);
   guint members = ready ? g_list_model_get_n_items (hangar_lab_get_members (self->lab)) : 0;
   guint running = ready ? count_running (self) : 0;
   GtkWidget *widget = GTK_WIDGET (self);
@@ -72,14 +78,16 @@ update_actions (HangarLabPage *self)
   gtk_widget_action_set_enabled (widget, "lab.export", ready);
 }
 
+/* Shows what the shown lab's running action does, if one runs. */
 static void
-set_busy (HangarLabPage *self, const char *what)
+show_busy (HangarLabPage *self)
 {
-  self->busy = what != NULL;
+  const char *what = is_busy (self) ? g_hash_table_lookup (self->busy_labs, self->lab) : NULL;
+
   if (what != NULL)
     {
       gtk_label_set_label (self->busy_label, what);
-      gtk_progress_bar_set_fraction (self->busy_progress, 0);
+      gtk_progress_bar_pulse (self->busy_progress);
     }
   gtk_revealer_set_reveal_child (self->busy_revealer, what != NULL);
   update_actions (self);
@@ -87,18 +95,55 @@ set_busy (HangarLabPage *self, const char *what)
 
 static void query_resources (HangarLabPage *self);
 
+/* An action on the whole lab runs to its end whichever page is shown: a
+ * class left half started, or half reset, because the teacher looked at
+ * one member's screen meanwhile would be worse than the wait. */
+typedef struct
+{
+  HangarLabPage *page;
+  HangarLab *lab;
+} LabAction;
+
+/* WHAT: the words the page shows while the action runs; NULL for an action
+ * too quick to show. */
+static LabAction *
+lab_action_new (HangarLabPage *self, const char *what)
+{
+  LabAction *action = g_new0 (LabAction, 1);
+
+  action->page = g_object_ref (self);
+  action->lab = g_object_ref (self->lab);
+  if (what != NULL)
+    g_hash_table_insert (self->busy_labs, g_object_ref (self->lab), g_strdup (what));
+  show_busy (self);
+  return action;
+}
+
+static void
+lab_action_free (LabAction *action)
+{
+  g_object_unref (action->page);
+  g_object_unref (action->lab);
+  g_free (action);
+}
+
+/* Its errors are told in the window, whichever page it shows now. */
 static void
 action_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (HangarLabPage) self = user_data;
+  LabAction *action = user_data;
+  HangarLabPage *self = action->page;
   g_autoptr (GError) error = NULL;
 
-  if (HANGAR_LAB (source) == self->lab)
-    set_busy (self, NULL);
+  g_hash_table_remove (self->busy_labs, action->lab);
+  if (action->lab == self->lab)
+    {
+      show_busy (self);
+      query_resources (self);
+    }
   if (!hangar_lab_action_finish (HANGAR_LAB (source), result, &error))
     hangar_toast_show_error (GTK_WIDGET (self), error);
-  if (HANGAR_LAB (source) == self->lab)
-    query_resources (self);
+  lab_action_free (action);
 }
 
 static void
@@ -106,9 +151,8 @@ start_all (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HangarLabPage *self = HANGAR_LAB_PAGE (widget);
 
-  set_busy (self, _ ("Starting every member…"));
-  gtk_progress_bar_pulse (self->busy_progress);
-  hangar_lab_start_all_async (self->lab, self->cancellable, action_done, g_object_ref (self));
+  hangar_lab_start_all_async (self->lab, NULL, action_done,
+                              lab_action_new (self, _ ("Starting every member…")));
 }
 
 static void
@@ -116,7 +160,7 @@ shutdown_all (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HangarLabPage *self = HANGAR_LAB_PAGE (widget);
 
-  hangar_lab_shutdown_all_async (self->lab, self->cancellable, action_done, g_object_ref (self));
+  hangar_lab_shutdown_all_async (self->lab, NULL, action_done, lab_action_new (self, NULL));
 }
 
 static void
@@ -124,15 +168,18 @@ force_off_all (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HangarLabPage *self = HANGAR_LAB_PAGE (widget);
 
-  hangar_lab_force_off_all_async (self->lab, self->cancellable, action_done, g_object_ref (self));
+  hangar_lab_force_off_all_async (self->lab, NULL, action_done, lab_action_new (self, NULL));
 }
 
 static void
 show_reset_progress (double fraction, const char *member, gpointer user_data)
 {
-  HangarLabPage *self = user_data;
+  LabAction *action = user_data;
+  HangarLabPage *self = action->page;
   g_autofree char *text = NULL;
 
+  if (action->lab != self->lab)
+    return;
   gtk_progress_bar_set_fraction (self->busy_progress, fraction);
   if (member == NULL)
     return;
@@ -158,12 +205,14 @@ confirmation_new (HangarLabPage *self, const char *heading, const char *body, co
 static void
 on_reset_response (AdwMessageDialog *dialog, const char *response, HangarLabPage *self)
 {
+  LabAction *action;
+
   if (!g_str_equal (response, "reset") || self->lab == NULL)
     return;
-  set_busy (self, _ ("Resetting the members…"));
-  /* The page outlives the call (a reference is held), so it can show progress. */
-  hangar_lab_reset_async (self->lab, show_reset_progress, self, self->cancellable, action_done,
-                          g_object_ref (self));
+  action = lab_action_new (self, _ ("Resetting the members…"));
+  gtk_progress_bar_set_fraction (self->busy_progress, 0);
+  /* The action outlives the call, so the progress can find the page. */
+  hangar_lab_reset_async (self->lab, show_reset_progress, action, NULL, action_done, action);
 }
 
 static void
@@ -189,10 +238,8 @@ on_delete_response (AdwMessageDialog *dialog, const char *response, HangarLabPag
 
   if (!g_str_equal (response, "delete") || self->lab == NULL)
     return;
-  set_busy (self, _ ("Deleting the lab…"));
-  gtk_progress_bar_pulse (self->busy_progress);
-  hangar_lab_delete_async (self->lab, gtk_check_button_get_active (with_disks), self->cancellable,
-                           action_done, g_object_ref (self));
+  hangar_lab_delete_async (self->lab, gtk_check_button_get_active (with_disks), NULL, action_done,
+                           lab_action_new (self, _ ("Deleting the lab…")));
 }
 
 static void
@@ -236,8 +283,7 @@ on_export_response (GtkNativeDialog *chooser, int response, HangarLabPage *self)
   if (response == GTK_RESPONSE_ACCEPT && self->lab != NULL)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      hangar_lab_export_async (self->lab, file, self->cancellable, export_done,
-                               g_object_ref (self));
+      hangar_lab_export_async (self->lab, file, NULL, export_done, g_object_ref (self));
     }
   g_object_unref (chooser);
 }
@@ -404,7 +450,7 @@ hangar_lab_page_set_lab (HangarLabPage *self, HangarLab *lab)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_set_object (&self->lab, lab);
-  set_busy (self, NULL);
+  show_busy (self);
   gtk_revealer_set_reveal_child (self->warning_revealer, FALSE);
   gtk_flow_box_bind_model (self->members_box, lab != NULL ? hangar_lab_get_members (lab) : NULL,
                            create_tile, self, NULL);
@@ -441,6 +487,16 @@ hangar_lab_page_dispose (GObject *object)
   G_OBJECT_CLASS (hangar_lab_page_parent_class)->dispose (object);
 }
 
+/* Actions still running hold the page, and find their lab here when done. */
+static void
+hangar_lab_page_finalize (GObject *object)
+{
+  HangarLabPage *self = HANGAR_LAB_PAGE (object);
+
+  g_hash_table_unref (self->busy_labs);
+  G_OBJECT_CLASS (hangar_lab_page_parent_class)->finalize (object);
+}
+
 static void
 hangar_lab_page_class_init (HangarLabPageClass *klass)
 {
@@ -448,6 +504,7 @@ hangar_lab_page_class_init (HangarLabPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hangar_lab_page_dispose;
+  object_class->finalize = hangar_lab_page_finalize;
 
   signals[MEMBER_ACTIVATED] =
       g_signal_new ("member-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -478,6 +535,7 @@ hangar_lab_page_init (HangarLabPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->watched_members = g_ptr_array_new_with_free_func (g_object_unref);
+  self->busy_labs = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->cancellable = g_cancellable_new ();
   update_actions (self);
 }

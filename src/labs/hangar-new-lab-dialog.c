@@ -201,6 +201,9 @@ explain_error (const GError *error, const char *name)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_strdup (_ ("Cancelled. Nothing of the lab was kept."));
+  /* Made, but not shown: it was kept. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED))
+    return g_strdup (error->message);
   if (g_error_matches (error, HV_ERROR, HV_ERROR_NAME_IN_USE) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     return g_strdup_printf (_ ("A lab, network or machine already uses a name this lab needs "

@@ -3,8 +3,10 @@
  * A lab through the real window (test-lab-page SCREENSHOT_DIR FBPATTERN HV_NET):
  * the New Lab dialog makes a 3-member lab from a template that boots the
  * fbpattern guest; Start All runs them; the lab page's tiles show each
- * member's screen (fbpattern.h's picture, checked pixel by pixel); a tile
- * leads to its member's Console tab; Force Off All and Delete Lab… end it.
+ * member's screen (fbpattern.h's picture, checked pixel by pixel), even when
+ * a member's page was opened while they started; a tile leads to its
+ * member's Console tab; importing the lab's own file asks for another
+ * name; Force Off All and Delete Lab… end it.
  */
 #include "config.h"
 
@@ -439,10 +441,19 @@ click_response (GtkWidget *dialog, const char *label)
   g_object_unref (dialog);
 }
 
-static gboolean
-labs_empty (gpointer connection)
+typedef struct
 {
-  return g_list_model_get_n_items (hangar_embedded_connection_get_labs (connection)) == 0;
+  HangarConnection *connection;
+  const char *name;
+} LabWait;
+
+static gboolean
+lab_gone (gpointer data)
+{
+  LabWait *wait = data;
+
+  return hangar_embedded_connection_find_lab (HANGAR_EMBEDDED_CONNECTION (wait->connection),
+                                              wait->name) == NULL;
 }
 
 static gboolean
@@ -455,8 +466,10 @@ empty_page_shown (gpointer window)
 }
 
 static void
-delete_lab_with_disks (GtkWidget *window, HangarLabPage *page, HangarConnection *connection)
+delete_lab_with_disks (GtkWidget *window, HangarLabPage *page, HangarConnection *connection,
+                       const char *name)
 {
+  LabWait gone = { connection, name };
   GtkWidget *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "lab.delete", NULL));
@@ -466,12 +479,12 @@ delete_lab_with_disks (GtkWidget *window, HangarLabPage *page, HangarConnection 
       GTK_CHECK_BUTTON (find_widget (dialog, GTK_TYPE_CHECK_BUTTON, any, NULL)), TRUE);
   save_screenshot (dialog, "delete-lab.png");
   click_response (dialog, "_Delete");
-  wait_for (labs_empty, connection, "the lab to be deleted");
+  wait_for (lab_gone, &gone, "the lab to be deleted");
   wait_for (empty_page_shown, window, "the window to leave the deleted lab's page");
   for (guint i = 1; i <= N_MEMBERS; i++)
     {
-      g_autofree char *name = g_strdup_printf (LAB "-pc%02u", i);
-      g_assert_null (hangar_connection_find_machine (connection, name));
+      g_autofree char *member = g_strdup_printf ("%s-pc%02u", name, i);
+      g_assert_null (hangar_connection_find_machine (connection, member));
     }
 }
 
@@ -569,6 +582,12 @@ lab_idle (gpointer page)
   return busy == NULL || !gtk_revealer_get_reveal_child (busy);
 }
 
+static gboolean
+lab_busy (gpointer page)
+{
+  return !lab_idle (page);
+}
+
 /* Reset to Template…, confirmed: a student's changes to a disk are gone. */
 static void
 reset_through_dialog (GtkWidget *window, HangarLabPage *page, HangarLab *lab)
@@ -591,6 +610,50 @@ reset_through_dialog (GtkWidget *window, HangarLabPage *page, HangarLab *lab)
   g_assert_no_error (error);
   g_assert_cmpuint (length, ==, 1 << 20);
   g_assert_cmpint (contents[0], ==, 0);
+}
+
+static gboolean
+lab_shown_named (gpointer name)
+{
+  GtkWidget *window = GTK_WIDGET (
+      gtk_application_get_active_window (GTK_APPLICATION (g_application_get_default ())));
+  HangarLabPage *page = shown_lab_page (window);
+
+  return page != NULL && hangar_lab_page_get_lab (page) != NULL &&
+         g_str_equal (hangar_lab_get_name (hangar_lab_page_get_lab (page)), name);
+}
+
+/* The lab's own file imported again: a lab has its name, so the window
+ * asks for another, suggests one, and imports under it. */
+static void
+import_under_new_name (GtkWidget *window, HangarLabPage *page, HangarConnection *connection)
+{
+  g_autoptr (HvStore) store = hv_store_new ();
+  g_autofree char *path = g_build_filename (screenshot_dir, LAB ".conf", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  HangarLab *copy;
+  GtkWidget *dialog;
+
+  g_assert_true (hv_lab_export (store, LAB, path, &error));
+  g_assert_no_error (error);
+  hangar_window_import_lab (HANGAR_WINDOW (window), file);
+  wait_for (message_dialog_open, NULL, "the question for the imported lab's name");
+  dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, GTK_TYPE_TEXT, any, NULL))), ==,
+      LAB "-2");
+  save_screenshot (dialog, "import-lab-name.png");
+  click_response (dialog, "_Import");
+  wait_longer (lab_shown_named, (gpointer) LAB "-2", "the imported lab's page", 60);
+  copy = hangar_embedded_connection_find_lab (HANGAR_EMBEDDED_CONNECTION (connection), LAB "-2");
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_lab_get_members (copy)), ==, N_MEMBERS);
+  g_assert_nonnull (hangar_connection_find_machine (connection, LAB "-2-pc01"));
+  delete_lab_with_disks (window, shown_lab_page (window), connection, LAB "-2");
+  g_assert_true (hangar_window_show_lab (
+      HANGAR_WINDOW (window),
+      hangar_embedded_connection_find_lab (HANGAR_EMBEDDED_CONNECTION (connection), LAB)));
+  g_assert_true (shown_lab_page (window) == page);
 }
 
 static void
@@ -631,8 +694,15 @@ run_scenario (GtkApplication *app)
     }
   save_screenshot (window, "lab-stopped.png");
 
+  /* Start All goes on while the teacher looks at a member's screen. */
   press (window, "lab.start-all");
-  wait_longer (all_running, lab, "every member to run", 60);
+  /* A pressed button acts once its pressed look ends, if still shown. */
+  wait_for (lab_busy, page, "Start All to begin");
+  open_member (window, page, 0);
+  wait_longer (all_running, lab, "every member to run with another page shown", 60);
+  gtk_widget_activate (find_widget (window, GTK_TYPE_LIST_BOX_ROW, is_lab_row, LAB));
+  wait_for (lab_page_shown, window, "the lab's page after Start All");
+  wait_for (lab_idle, page, "the page to show Start All is done");
   {
     gint64 deadline = g_get_monotonic_time () + SCREEN_TIMEOUT_S * G_USEC_PER_SEC;
 
@@ -650,6 +720,12 @@ run_scenario (GtkApplication *app)
   }
   report_tiles (page);
   save_screenshot (window, "lab-running.png");
+  /* An isolated network gives no addresses: the tiles must not wait for one. */
+  g_clear_pointer (&tiles, g_ptr_array_unref);
+  tiles = tiles_of (page);
+  for (guint i = 0; i < tiles->len; i++)
+    g_assert_nonnull (find_widget (g_ptr_array_index (tiles, i), GTK_TYPE_LABEL, label_has_text,
+                                   "Isolated network: no address given"));
 
   check_contention_warning (page);
   /* Pictures keep coming while the page is shown... */
@@ -686,8 +762,12 @@ run_scenario (GtkApplication *app)
     }
 
   reset_through_dialog (window, page, lab);
+  import_under_new_name (window, page, connection);
 
-  delete_lab_with_disks (window, page, connection);
+  delete_lab_with_disks (window, page, connection, LAB);
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_embedded_connection_get_labs (
+                        HANGAR_EMBEDDED_CONNECTION (connection))),
+                    ==, 0);
   g_application_quit (G_APPLICATION (app));
 }
 
@@ -703,6 +783,7 @@ remove_leftovers (HvStore *store)
 {
   g_autoptr (HvNetworkInfo) network = NULL;
 
+  hv_lab_delete (store, LAB "-2", TRUE, NULL);
   hv_lab_force_off (store, LAB, NULL);
   hv_lab_delete (store, LAB, TRUE, NULL);
   network = hv_network_lookup (hv_store_get_runtime (store), LAB, NULL);

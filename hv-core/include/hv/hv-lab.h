@@ -75,7 +75,9 @@ char *hv_lab_find_for_member (HvStore *store, const char *machine);
 gboolean hv_lab_create (HvStore *store, HvLabConfig *config, GCancellable *cancellable,
                         HvLabProgress progress, gpointer user_data, GError **error);
 /* Gives every member fresh copies of the template's disks (each disk
- * replaced atomically). Refused while a member runs. */
+ * replaced atomically). Refused while a member runs. Cancelled, it stops
+ * and undoes nothing: the error (G_IO_ERROR_CANCELLED) says how many
+ * members were reset. */
 gboolean hv_lab_reset (HvStore *store, const char *name, GCancellable *cancellable,
                        HvLabProgress progress, gpointer user_data, GError **error);
 /* Deletes the members, the network and the definition. WITH_DISKS: the
@@ -113,7 +115,8 @@ gboolean hv_lab_resources_cpus_overcommitted (const HvLabResources *resources);
 gboolean hv_lab_export (HvStore *store, const char *name, const char *filename, GError **error);
 /* Reads an exported definition and creates the lab from it (as
  * hv_lab_create), under NEW_NAME if not NULL. The template machine must
- * exist here under the same name. */
+ * exist here under the same name. The file's subnet is kept when free
+ * here; when another network overlaps it, a free one is picked. */
 HvLabConfig *hv_lab_import (HvStore *store, const char *filename, const char *new_name,
                             GCancellable *cancellable, HvLabProgress progress, gpointer user_data,
                             GError **error);

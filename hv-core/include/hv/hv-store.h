@@ -64,6 +64,8 @@ char *hv_store_new_mac (HvStore *self, GError **error);
 
 GStrv hv_store_list_networks (HvStore *self, GError **error);
 HvNetworkConfig *hv_store_load_network (HvStore *self, const char *name, GError **error);
+/* Whether no network of the store has a subnet that overlaps SUBNET. */
+gboolean hv_store_subnet_is_free (HvStore *self, const char *subnet);
 /* Validates CONFIG (picking a free 10.0.N.0/24 when it has no subnet) and
  * refuses a name in use or a subnet that overlaps another network's. */
 gboolean hv_store_create_network (HvStore *self, HvNetworkConfig *config, GError **error);

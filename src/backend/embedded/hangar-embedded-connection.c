@@ -300,6 +300,21 @@ forget_lab (HangarEmbeddedConnection *self, guint position)
   g_list_store_remove (self->labs, position);
 }
 
+static void
+add_or_update_lab (HangarEmbeddedConnection *self, const HvLabConfig *config)
+{
+  HangarLab *lab = hangar_embedded_connection_find_lab (self, config->name);
+  g_autoptr (HangarLab) created = NULL;
+
+  if (lab != NULL)
+    {
+      _hangar_lab_apply (lab, config);
+      return;
+    }
+  created = _hangar_lab_new (self, config);
+  g_list_store_insert_sorted (self->labs, created, compare_labs, NULL);
+}
+
 /* After the machines: a lab's members are the machines of its member names. */
 static void
 apply_labs (HangarEmbeddedConnection *self, GPtrArray *configs)
@@ -309,16 +324,9 @@ apply_labs (HangarEmbeddedConnection *self, GPtrArray *configs)
   for (guint i = 0; i < configs->len; i++)
     {
       HvLabConfig *config = g_ptr_array_index (configs, i);
-      HangarLab *lab = hangar_embedded_connection_find_lab (self, config->name);
 
       g_hash_table_add (seen, config->name);
-      if (lab != NULL)
-        _hangar_lab_apply (lab, config);
-      else
-        {
-          g_autoptr (HangarLab) created = _hangar_lab_new (self, config);
-          g_list_store_insert_sorted (self->labs, created, compare_labs, NULL);
-        }
+      add_or_update_lab (self, config);
     }
   for (guint i = g_list_model_get_n_items (G_LIST_MODEL (self->labs)); i > 0; i--)
     {
@@ -765,7 +773,9 @@ typedef struct
   HvLabConfig *config; /* create */
   char *filename;      /* import */
   char *new_name;      /* import: NULL keeps the file's */
-  char *made_name;     /* the lab made, once made */
+  HvLabConfig *made;   /* the lab made, once made */
+  ScanResult *scan;    /* the store after it; NULL if it could not be read */
+  GError *scan_error;  /* why not */
   HangarLabProgressRelay *relay;
 } LabJob;
 
@@ -776,46 +786,57 @@ lab_job_free (LabJob *job)
   g_clear_pointer (&job->config, hv_lab_config_free);
   g_free (job->filename);
   g_free (job->new_name);
-  g_free (job->made_name);
+  g_clear_pointer (&job->made, hv_lab_config_free);
+  g_clear_pointer (&job->scan, scan_result_free);
+  g_clear_error (&job->scan_error);
   _hangar_lab_progress_relay_finish (job->relay);
   g_free (job);
 }
 
-static gboolean
+static HvLabConfig *
 make_lab (LabJob *job, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (HvLabConfig) imported = NULL;
-
-  if (job->config != NULL)
-    {
-      if (!hv_lab_create (job->store, job->config, cancellable, _hangar_lab_progress_relay_report,
-                          job->relay, error))
-        return FALSE;
-      job->made_name = g_strdup (job->config->name);
-      return TRUE;
-    }
-  imported = hv_lab_import (job->store, job->filename, job->new_name, cancellable,
-                            _hangar_lab_progress_relay_report, job->relay, error);
-  if (imported == NULL)
-    return FALSE;
-  job->made_name = g_strdup (imported->name);
-  return TRUE;
+  if (job->config == NULL)
+    return hv_lab_import (job->store, job->filename, job->new_name, cancellable,
+                          _hangar_lab_progress_relay_report, job->relay, error);
+  if (!hv_lab_create (job->store, job->config, cancellable, _hangar_lab_progress_relay_report,
+                      job->relay, error))
+    return NULL;
+  return hv_lab_config_copy (job->config);
 }
 
+/* Once the lab exists, the job has succeeded, whatever comes after: a
+ * cancellation then is too late to undo it, and a scan that fails only
+ * delays its members' showing up. */
 static void
 make_lab_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   LabJob *job = task_data;
   GError *error = NULL;
-  ScanResult *result;
 
-  if (!make_lab (job, cancellable, &error) ||
-      (result = scan_everything (job->store, &error)) == NULL)
+  job->made = make_lab (job, cancellable, &error);
+  if (job->made == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, result, (GDestroyNotify) scan_result_free);
+  job->scan = scan_everything (job->store, &job->scan_error);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Without a scan, the lab is shown from its definition, and its members
+ * join it with the next scan. */
+static void
+show_made_lab (HangarEmbeddedConnection *self, LabJob *job)
+{
+  if (job->scan != NULL)
+    {
+      apply_result (self, job->scan);
+      return;
+    }
+  g_warning ("%s", job->scan_error->message);
+  add_or_update_lab (self, job->made);
+  _hangar_embedded_connection_queue_rescan (self);
 }
 
 static void
@@ -824,27 +845,27 @@ make_lab_done (GObject *source, GAsyncResult *result, gpointer user_data)
   HangarEmbeddedConnection *self = HANGAR_EMBEDDED_CONNECTION (source);
   g_autoptr (GTask) outer = user_data;
   LabJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (ScanResult) scan = NULL;
   HangarLab *lab;
   GError *error = NULL;
 
-  scan = g_task_propagate_pointer (G_TASK (result), &error);
-  if (scan == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (outer, error);
       return;
     }
   if (self->is_open)
-    apply_result (self, scan);
-  lab = hangar_embedded_connection_find_lab (self, job->made_name);
+    show_made_lab (self, job);
+  lab = hangar_embedded_connection_find_lab (self, job->made->name);
   if (lab == NULL)
     g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                              _ ("The lab “%s” was made, but This Computer is no longer open."),
-                             job->made_name);
+                             job->made->name);
   else
     g_task_return_pointer (outer, g_object_ref (lab), g_object_unref);
 }
 
+/* The result is the job's own: a cancellation that came too late to stop
+ * the lab being made must not report it as not made. */
 static void
 run_lab_job (HangarEmbeddedConnection *self, LabJob *job, GCancellable *cancellable,
              GAsyncReadyCallback callback, gpointer user_data, gpointer source_tag)
@@ -853,6 +874,8 @@ run_lab_job (HangarEmbeddedConnection *self, LabJob *job, GCancellable *cancella
   g_autoptr (GTask) inner = g_task_new (self, cancellable, make_lab_done, outer);
 
   g_task_set_source_tag (outer, source_tag);
+  g_task_set_check_cancellable (outer, FALSE);
+  g_task_set_check_cancellable (inner, FALSE);
   job->store = g_object_ref (self->store);
   g_task_set_task_data (inner, job, (GDestroyNotify) lab_job_free);
   g_task_run_in_thread (inner, make_lab_thread);

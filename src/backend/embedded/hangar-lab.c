@@ -429,6 +429,8 @@ job_done (GObject *source, GAsyncResult *result, gpointer user_data)
     g_task_return_error (outer, error);
 }
 
+/* The result is the call's own: one cancelled after it had done its work
+ * has done it, and must say so. */
 static void
 run_job (HangarLab *self, LabCall call, Job *job, GCancellable *cancellable,
          GAsyncReadyCallback callback, gpointer user_data, gpointer source_tag)
@@ -437,6 +439,7 @@ run_job (HangarLab *self, LabCall call, Job *job, GCancellable *cancellable,
   g_autoptr (GTask) inner = NULL;
 
   g_task_set_source_tag (outer, source_tag);
+  g_task_set_check_cancellable (outer, FALSE);
   if (!job_attach (self, job, outer))
     {
       job_free (job);
@@ -445,6 +448,7 @@ run_job (HangarLab *self, LabCall call, Job *job, GCancellable *cancellable,
     }
   job->call = call;
   inner = g_task_new (self, cancellable, job_done, outer);
+  g_task_set_check_cancellable (inner, FALSE);
   g_task_set_task_data (inner, job, (GDestroyNotify) job_free);
   g_task_run_in_thread (inner, job_thread);
 }

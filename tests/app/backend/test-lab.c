@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "embedded-test-util.h"
 #include "hangar-embedded-private.h"
@@ -286,12 +287,17 @@ test_lifecycle (Fixture *fixture, gconstpointer data)
   assert_all_soon (lab, HANGAR_MACHINE_STATE_STOPPED);
 }
 
+/* Writes TEXT over the start of PATH, leaving the rest and its size. */
 static void
-write_marker (const char *path)
+write_marker (const char *path, const char *text)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileIOStream) stream = g_file_open_readwrite (file, NULL, &error);
 
-  g_assert_true (g_file_set_contents (path, "student work", -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (stream)),
+                                            text, strlen (text), NULL, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -366,6 +372,20 @@ test_addresses (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (changes, ==, 2);
 }
 
+static void
+assert_same_bytes (const char *path, const char *expected_path)
+{
+  g_autofree char *bytes = NULL, *expected = NULL;
+  gsize length, expected_length;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (expected_path, &expected, &expected_length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (bytes, length, expected, expected_length);
+}
+
 /* Reset puts the template's disks back; delete removes the members. */
 static void
 test_reset_delete (Fixture *fixture, gconstpointer data)
@@ -375,16 +395,18 @@ test_reset_delete (Fixture *fixture, gconstpointer data)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *disk = NULL;
+  g_autofree char *template_disk = member_disk (fixture->store, "template");
   g_autofree char *member_directory = NULL;
-  GStatBuf status;
   CountWait no_labs = { hangar_embedded_connection_get_labs (fixture->embedded), 0 };
   CountWait template_only = { hangar_connection_get_machines (fixture->connection), 1 };
 
+  /* Written over the start of the disks, their size unchanged. */
+  write_marker (template_disk, "the template's bytes");
   progress_init (&progress);
   lab = create_lab (fixture, "reset", 2, HV_NETWORK_MODE_NAT, &progress);
   progress_clear (&progress);
   disk = member_disk (fixture->store, "reset-pc01");
-  write_marker (disk);
+  write_marker (disk, "a student's work here");
 
   progress_init (&progress);
   hangar_lab_reset_async (lab, record_progress, &progress, NULL, test_store_result, &result);
@@ -392,9 +414,7 @@ test_reset_delete (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   assert_progress (&progress, "reset-pc");
   progress_clear (&progress);
-  /* The template's disk is 1 MiB of zeros again. */
-  g_assert_cmpint (g_stat (disk, &status), ==, 0);
-  g_assert_cmpint (status.st_size, ==, 1 << 20);
+  assert_same_bytes (disk, template_disk);
 
   member_directory = hv_store_get_machine_directory (fixture->store, "reset-pc01");
   g_clear_object (&result);
@@ -448,35 +468,94 @@ test_export_import (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (hangar_lab_get_members (imported)), ==, 2);
 }
 
-/* Cancelled before it began: an error, and nothing of the lab anywhere. */
+/* Cancels CANCELLABLE once MEMBER is being made (NULL: once all are made). */
+typedef struct
+{
+  const char *member;
+  GCancellable *cancellable;
+  gboolean seen; /* MEMBER was reported */
+} CancelAt;
+
+static void
+cancel_at (double fraction, const char *member, gpointer user_data)
+{
+  CancelAt *at = user_data;
+
+  if (g_strcmp0 (member, at->member) != 0 || (at->member == NULL && fraction < 1.0))
+    return;
+  at->seen = TRUE;
+  g_cancellable_cancel (at->cancellable);
+}
+
+/* A template disk of real bytes: copying it takes long enough for a
+ * cancellation to arrive while a member is being made. */
+static void
+fill_template_disk (HvStore *store)
+{
+  g_autofree char *disk = member_disk (store, "template");
+  gsize size = 64 << 20;
+  g_autofree char *bytes = g_malloc (size);
+  g_autoptr (GError) error = NULL;
+
+  memset (bytes, 0x5a, size);
+  g_assert_true (g_file_set_contents (disk, bytes, size, &error));
+  g_assert_no_error (error);
+}
+
+static HangarLab *
+create_cancelled_at (Fixture *fixture, const char *name, CancelAt *at, GError **error)
+{
+  g_autoptr (HvLabConfig) config = hv_lab_config_new (name, "template", 3, HV_NETWORK_MODE_NAT);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hangar_embedded_connection_create_lab_async (fixture->embedded, config, cancel_at, at,
+                                               at->cancellable, test_store_result, &result);
+  return hangar_embedded_connection_create_lab_finish (
+      fixture->embedded, test_wait_for_result (&result, TIMEOUT_S), error);
+}
+
+/* Cancelled while the second member is made: an error, and nothing of the
+ * lab anywhere, not a file in the store. */
 static void
 test_cancel (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (HvLabConfig) config = hv_lab_config_new ("gone", "template", 3, HV_NETWORK_MODE_NAT);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GAsyncResult) result = NULL;
+  CancelAt at = { "gone-pc02", cancellable, FALSE };
+  const char *store = hv_store_get_directory (fixture->store);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (HangarLab) lab = NULL;
-  g_auto (GStrv) networks = NULL;
-  g_auto (GStrv) labs = NULL;
-  Progress progress;
 
-  progress_init (&progress);
-  g_cancellable_cancel (cancellable);
-  hangar_embedded_connection_create_lab_async (fixture->embedded, config, record_progress,
-                                               &progress, cancellable, test_store_result, &result);
-  lab = hangar_embedded_connection_create_lab_finish (
-      fixture->embedded, test_wait_for_result (&result, TIMEOUT_S), &error);
+  fill_template_disk (fixture->store);
+  before = test_list_tree (store, NULL);
+  lab = create_cancelled_at (fixture, "gone", &at, &error);
+  g_assert_true (at.seen);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (lab);
-  progress_clear (&progress);
   g_assert_null (hangar_connection_find_machine (fixture->connection, "gone-pc01"));
   g_assert_cmpuint (
       g_list_model_get_n_items (hangar_embedded_connection_get_labs (fixture->embedded)), ==, 0);
-  labs = hv_lab_list (fixture->store, NULL);
-  g_assert_cmpuint (g_strv_length (labs), ==, 0);
-  networks = hv_store_list_networks (fixture->store, NULL);
-  g_assert_false (g_strv_contains ((const char *const *) networks, "gone"));
+  after = test_list_tree (store, NULL);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* Cancelled once every member is made, as the store is read again: too
+ * late to undo, so the lab is made, and said to be. */
+static void
+test_cancel_too_late (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  CancelAt at = { NULL, cancellable, FALSE };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HangarLab) lab = NULL;
+
+  lab = create_cancelled_at (fixture, "kept", &at, &error);
+  g_assert_true (at.seen);
+  g_assert_no_error (error);
+  g_assert_nonnull (lab);
+  g_assert_true (hangar_embedded_connection_find_lab (fixture->embedded, "kept") == lab);
+  g_assert_cmpuint (g_list_model_get_n_items (hangar_lab_get_members (lab)), ==, 3);
 }
 
 /* A lab that hvctl makes shows up with the next scan. */
@@ -529,6 +608,7 @@ main (int argc, char **argv)
   ADD ("reset-delete", test_reset_delete);
   ADD ("export-import", test_export_import);
   ADD ("cancel", test_cancel);
+  ADD ("cancel-too-late", test_cancel_too_late);
   ADD ("made-elsewhere", test_made_elsewhere);
 #undef ADD
   status = g_test_run ();

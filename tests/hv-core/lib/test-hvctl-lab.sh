@@ -3,7 +3,8 @@
 # hvctl lab create/list/show/start/stop/reset/rm/export/import against the
 # real hv-vmm, hv-net and a tiny guest as the template: members are real
 # copies, run, stop, get the template's bytes back on reset, and nothing is
-# left behind by a refused or deleted lab.
+# left behind by a refused or deleted lab; an import keeps its subnet only
+# where it is free.
 #
 #   test-hvctl-lab.sh HVCTL HV_VMM TICKER_IMAGE HV_NET
 set -u
@@ -20,8 +21,8 @@ mkdir -m 0700 "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME"
 store=$XDG_DATA_HOME/hangar
 
 cleanup () {
-  for lab in class copy; do "$hvctl" lab stop --force "$lab" >/dev/null 2>&1; done
-  for net in class copy; do "$hvctl" net stop "$net" >/dev/null 2>&1; done
+  for lab in class copy other; do "$hvctl" lab stop --force "$lab" >/dev/null 2>&1; done
+  for net in class copy other; do "$hvctl" net stop "$net" >/dev/null 2>&1; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -141,8 +142,15 @@ expect_ok "lab rm --disks" "$hvctl" lab rm class --disks
   fail "rm left: $(cd "$store" && find . | tr '\n' ' ')"
 expect_ok "lab import under a new name" "$hvctl" lab import "$work/class.lab" --name copy
 [ -e "$store/machines/copy-pc03/disk0.img" ] && grep -qx "subnet=$subnet" "$store/labs/copy.conf" &&
-  pass "import made the same lab, named anew" ||
+  pass "import made the same lab, named anew, on its free subnet" ||
   fail "import: $(cd "$store" && find . | tr '\n' ' ')"
+expect_ok "lab import where its subnet is taken" "$hvctl" lab import "$work/class.lab" --name other
+other=$(sed -n 's/^subnet=//p' "$store/labs/other.conf")
+echo "$other" | grep -Eqx '10\.0\.[0-9]+\.0/24' && [ "$other" != "$subnet" ] &&
+  grep -qx "subnet=$other" "$store/networks/other.conf" &&
+  pass "an import whose subnet is taken gets another ($other, not $subnet)" ||
+  fail "import over a taken subnet $subnet got: $other"
+expect_ok "lab rm other" "$hvctl" lab rm other --disks
 expect_ok "lab rm without --disks" "$hvctl" lab rm copy
 [ -e "$store/machines/copy-pc01/disk0.img" ] && [ ! -e "$store/machines/copy-pc01/machine.conf" ] &&
   pass "rm kept the members' disks" || fail "rm without --disks removed the disks"

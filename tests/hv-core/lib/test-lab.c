@@ -212,6 +212,66 @@ test_cancelled_create_leaves_nothing (Fixture *f, gconstpointer data)
   g_assert_cmpstr (after, ==, before);
 }
 
+static void
+write_at (const char *path, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileIOStream) stream = g_file_open_readwrite (file, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (stream)),
+                                            text, strlen (text), NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+same_bytes (const char *a, const char *b)
+{
+  g_autofree char *bytes_a = NULL, *bytes_b = NULL;
+  gsize length_a, length_b;
+
+  g_assert_true (g_file_get_contents (a, &bytes_a, &length_a, NULL));
+  g_assert_true (g_file_get_contents (b, &bytes_b, &length_b, NULL));
+  return length_a == length_b && memcmp (bytes_a, bytes_b, length_a) == 0;
+}
+
+/* A reset is not undone: cancelled at the third member, the first two are
+ * reset, the third keeps its disk, and the error says so. */
+static void
+test_cancelled_reset_says_what_was_reset (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HvLabConfig) config = hv_lab_config_new ("class", "tpl", 3, HV_NETWORK_MODE_NAT);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GPtrArray) members = g_ptr_array_new_with_free_func (g_free);
+  Progress progress = { cancellable, members, 0 };
+  g_autofree char *template_disk = g_build_filename (f->root, "machines", "tpl", "disk0.img", NULL);
+  g_autoptr (GError) error = NULL;
+
+  create_template (f, virtnet_image);
+  g_assert_true (hv_lab_create (f->store, config, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *member = hv_lab_config_member_name (config, i);
+      g_autofree char *disk = g_build_filename (f->root, "machines", member, "disk0.img", NULL);
+
+      write_at (disk, "student work");
+    }
+  g_assert_false (hv_lab_reset (f->store, "class", cancellable, on_progress, &progress, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (error->message, ==,
+                   "Cancelled after resetting 2 of the lab’s 3 machines; the others keep their "
+                   "disks. Reset the lab again to give every machine fresh disks");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *member = hv_lab_config_member_name (config, i);
+      g_autofree char *disk = g_build_filename (f->root, "machines", member, "disk0.img", NULL);
+
+      g_assert_true (same_bytes (disk, template_disk) == (i < 2));
+    }
+}
+
 /* ---- Running ---- */
 
 /* hv-net's port counters: port name -> frames the switch delivered to it
@@ -254,6 +314,47 @@ poll_ports (const char *control_path, GHashTable *delivered)
     }
 }
 
+/* hv-net names a guest's port after its hv-vmm's process. */
+static char *
+port_of (Fixture *f, const char *member)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HvGuestInfo) info =
+      hv_runtime_lookup_guest (hv_store_get_runtime (f->store), member, NULL, &error);
+
+  g_assert_no_error (error);
+  return g_strdup_printf ("pid %d", (int) hv_guest_info_get_pid (info));
+}
+
+/* Waits until the switch has delivered a frame to PORT. */
+static void
+wait_for_frames (HvNetworkInfo *network, GHashTable *delivered, const char *port)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (GPOINTER_TO_INT (g_hash_table_lookup (delivered, port)) == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("no frame reached the port “%s” in 60 s", port);
+      poll_ports (hv_network_info_get_control_path (network), delivered);
+      g_usleep (20 * 1000);
+    }
+}
+
+static void
+restart_member (Fixture *f, const char *lab, const char *member)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HvGuestInfo) info =
+      hv_runtime_lookup_guest (hv_store_get_runtime (f->store), member, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (hv_runtime_force_off (hv_store_get_runtime (f->store), info, 3000, &error));
+  g_assert_no_error (error);
+  g_assert_true (hv_lab_start (f->store, lab, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_members_reach_each_other (Fixture *f, gconstpointer data)
 {
@@ -261,11 +362,8 @@ test_members_reach_each_other (Fixture *f, gconstpointer data)
   g_autoptr (GHashTable) delivered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (HvNetworkInfo) network = NULL;
+  g_autofree char *first_port = NULL, *second_port = NULL;
   HvLabResources resources;
-  GHashTableIter iter;
-  gpointer frames;
-  guint reached = 0;
-  gint64 deadline;
 
   create_template (f, virtnet_image);
   g_assert_true (hv_lab_create (f->store, config, NULL, NULL, NULL, &error));
@@ -285,18 +383,16 @@ test_members_reach_each_other (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   network = hv_network_lookup (hv_store_get_runtime (f->store), "net", &error);
   g_assert_no_error (error);
-  /* Each member broadcasts a DISCOVER; on an isolated network only the
-   * other member can be what the switch delivers a frame to. */
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (reached == 0 && g_get_monotonic_time () < deadline)
-    {
-      poll_ports (hv_network_info_get_control_path (network), delivered);
-      g_hash_table_iter_init (&iter, delivered);
-      while (g_hash_table_iter_next (&iter, NULL, &frames))
-        reached += GPOINTER_TO_INT (frames) > 0;
-      g_usleep (20 * 1000);
-    }
-  g_assert_cmpuint (reached, >=, 1);
+  /* Each member broadcasts DISCOVERs; on an isolated network only the
+   * other member can be what the switch delivers a frame to. The second
+   * member's reach the first, whose port was there before. */
+  first_port = port_of (f, "net-pc01");
+  second_port = port_of (f, "net-pc02");
+  wait_for_frames (network, delivered, first_port);
+  /* The first may have sent all of its own before the second joined:
+   * started again, it sends them while the second listens. */
+  restart_member (f, "net", "net-pc01");
+  wait_for_frames (network, delivered, second_port);
 
   g_assert_true (hv_lab_force_off (f->store, "net", &error));
   g_assert_no_error (error);
@@ -393,6 +489,8 @@ main (int argc, char **argv)
               test_create_and_delete, fixture_tear_down);
   g_test_add ("/hv-core/lab/cancelled-create", Fixture, NULL, fixture_set_up,
               test_cancelled_create_leaves_nothing, fixture_tear_down);
+  g_test_add ("/hv-core/lab/cancelled-reset", Fixture, NULL, fixture_set_up,
+              test_cancelled_reset_says_what_was_reset, fixture_tear_down);
   g_test_add ("/hv-core/lab/members-reach-each-other", Fixture, NULL, fixture_set_up,
               test_members_reach_each_other, fixture_tear_down);
   g_test_add ("/hv-core/lab/members-lease-addresses", Fixture, NULL, fixture_set_up,
