@@ -41,6 +41,10 @@ struct _HangarSpiceDisplay
   SpiceMainChannel *main_channel;
   SpiceDisplayChannel *display_channel;
   SpiceInputsChannel *inputs_channel;
+  SpiceCursorChannel *cursor_channel;
+
+  GdkCursor *guest_cursor; /* the guest's pointer shape; NULL: none given */
+  gboolean guest_cursor_hidden;
 
   /* The primary surface: the display channel owns the pixels. */
   const guint8 *pixels;
@@ -564,6 +568,22 @@ on_key_released (GtkEventControllerKey *controller, guint keyval, guint keycode,
 
 static gboolean client_mouse_mode (HangarSpiceDisplay *self);
 
+/* The pointer over the display. In client mouse mode it is the guest's, in
+ * the shape the guest's cursor channel gives. In server mode the guest draws
+ * its own into the picture, which ours would hide while grabbed. */
+static void
+update_pointer_shape (HangarSpiceDisplay *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  if (!client_mouse_mode (self))
+    gtk_widget_set_cursor_from_name (widget, self->grabbed ? "none" : NULL);
+  else if (self->guest_cursor_hidden)
+    gtk_widget_set_cursor_from_name (widget, "none");
+  else
+    gtk_widget_set_cursor (widget, self->guest_cursor);
+}
+
 static void
 set_grabbed (HangarSpiceDisplay *self, gboolean grabbed)
 {
@@ -584,9 +604,7 @@ set_grabbed (HangarSpiceDisplay *self, gboolean grabbed)
       else
         gdk_toplevel_restore_system_shortcuts (GDK_TOPLEVEL (surface));
     }
-  /* In server mode the guest draws its own pointer, which ours would hide. */
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
-                                   grabbed && !client_mouse_mode (self) ? "none" : NULL);
+  update_pointer_shape (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRABBED]);
 }
 
@@ -819,6 +837,66 @@ on_mouse_mode (HangarSpiceDisplay *self)
 {
   self->pointer_known = FALSE;
   self->recentering = FALSE;
+  update_pointer_shape (self);
+}
+
+/* ---- The guest's pointer shape ---- */
+
+static GdkCursor *
+cursor_from_shape (const SpiceCursorShape *shape)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+
+  if (shape == NULL || shape->data == NULL || shape->width == 0 || shape->height == 0)
+    return NULL;
+  /* spice-client hands every cursor type over as RGBA bytes, not premultiplied. */
+  bytes = g_bytes_new (shape->data, (gsize) shape->width * shape->height * 4);
+  texture = gdk_memory_texture_new (shape->width, shape->height, GDK_MEMORY_R8G8B8A8, bytes,
+                                    (gsize) shape->width * 4);
+  /* spice-client lets a hot spot lie just outside the shape; GDK does not. */
+  return gdk_cursor_new_from_texture (texture, MIN (shape->hot_spot_x, shape->width - 1),
+                                      MIN (shape->hot_spot_y, shape->height - 1), NULL);
+}
+
+static void
+on_cursor_shape (SpiceCursorChannel *channel, GParamSpec *pspec, HangarSpiceDisplay *self)
+{
+  SpiceCursorShape *shape = NULL;
+
+  g_object_get (channel, "cursor", &shape, NULL);
+  g_clear_object (&self->guest_cursor);
+  self->guest_cursor = cursor_from_shape (shape);
+  self->guest_cursor_hidden = FALSE;
+  if (shape != NULL)
+    g_boxed_free (SPICE_TYPE_CURSOR_SHAPE, shape);
+  update_pointer_shape (self);
+}
+
+static void
+on_cursor_hide (HangarSpiceDisplay *self)
+{
+  self->guest_cursor_hidden = TRUE;
+  update_pointer_shape (self);
+}
+
+static void
+forget_guest_cursor (HangarSpiceDisplay *self)
+{
+  g_clear_object (&self->guest_cursor);
+  self->guest_cursor_hidden = FALSE;
+  update_pointer_shape (self);
+}
+
+static void
+adopt_cursor_channel (HangarSpiceDisplay *self, SpiceChannel *channel)
+{
+  self->cursor_channel = SPICE_CURSOR_CHANNEL (channel);
+  g_signal_connect_object (channel, "notify::cursor", G_CALLBACK (on_cursor_shape), self, 0);
+  g_signal_connect_object (channel, "cursor-hide", G_CALLBACK (on_cursor_hide), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (channel, "cursor-reset", G_CALLBACK (forget_guest_cursor), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -865,6 +943,11 @@ on_channel_new (SpiceSession *session, SpiceChannel *channel, HangarSpiceDisplay
       self->inputs_channel = SPICE_INPUTS_CHANNEL (channel);
       spice_channel_connect (channel);
     }
+  else if (SPICE_IS_CURSOR_CHANNEL (channel) && id == 0 && self->cursor_channel == NULL)
+    {
+      adopt_cursor_channel (self, channel);
+      spice_channel_connect (channel);
+    }
 }
 
 static void
@@ -874,6 +957,12 @@ on_channel_destroy (SpiceSession *session, SpiceChannel *channel, HangarSpiceDis
     self->main_channel = NULL;
   else if ((gpointer) channel == self->inputs_channel)
     self->inputs_channel = NULL;
+  else if ((gpointer) channel == self->cursor_channel)
+    {
+      g_signal_handlers_disconnect_by_data (channel, self);
+      self->cursor_channel = NULL;
+      forget_guest_cursor (self);
+    }
   else if ((gpointer) channel == self->display_channel)
     {
       g_signal_handlers_disconnect_by_data (channel, self);
@@ -893,10 +982,14 @@ forget_session (HangarSpiceDisplay *self)
     g_signal_handlers_disconnect_by_data (self->display_channel, self);
   if (self->main_channel != NULL)
     g_signal_handlers_disconnect_by_data (self->main_channel, self);
+  if (self->cursor_channel != NULL)
+    g_signal_handlers_disconnect_by_data (self->cursor_channel, self);
   set_grabbed (self, FALSE);
   self->main_channel = NULL;
   self->display_channel = NULL;
   self->inputs_channel = NULL;
+  self->cursor_channel = NULL;
+  forget_guest_cursor (self);
   self->marked = FALSE;
   set_primary (self, SPICE_SURFACE_FMT_INVALID, 0, 0, 0, NULL);
   g_clear_object (&self->session);

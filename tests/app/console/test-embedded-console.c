@@ -11,6 +11,9 @@
  *    (server mouse mode): once the display has the pointer, moves through
  *    the X server that add up to more than the window's width all reach the
  *    guest, which reports them from its mouse port on the serial console.
+ *  - "cursor": the vinput guest, whose virtio tablet puts the display in
+ *    client mouse mode: the pointer over the display takes the shape that
+ *    hv-vmm's cursor channel gives (a 12x18 arrow, white in a black outline).
  * test-embedded-console MODE OUTPUT_DIR KERNEL
  */
 #include "config.h"
@@ -413,6 +416,46 @@ check_mouse (HangarConsolePage *page, HangarMachine *machine, HvRuntime *runtime
   g_string_free (collector.text, TRUE);
 }
 
+static gboolean
+has_guest_cursor (gpointer widget)
+{
+  GdkCursor *cursor = gtk_widget_get_cursor (widget);
+
+  return cursor != NULL && gdk_cursor_get_texture (cursor) != NULL;
+}
+
+/* The pixel at X, Y of TEXTURE: cairo's ARGB32, premultiplied. */
+static guint32
+texture_pixel (GdkTexture *texture, int x, int y)
+{
+  int width = gdk_texture_get_width (texture);
+  g_autofree guint32 *pixels = g_new (guint32, width * gdk_texture_get_height (texture));
+
+  gdk_texture_download (texture, (guchar *) pixels, width * 4);
+  return pixels[y * width + x];
+}
+
+static void
+check_cursor (HangarConsolePage *page)
+{
+  GtkWidget *display = GTK_WIDGET (hangar_console_page_get_display (page));
+  GdkCursor *cursor;
+  GdkTexture *shape;
+
+  wait_for (has_guest_cursor, display, "the pointer to take the guest's shape", 20);
+  cursor = gtk_widget_get_cursor (display);
+  shape = gdk_cursor_get_texture (cursor);
+  g_assert_cmpint (gdk_texture_get_width (shape), ==, 12);
+  g_assert_cmpint (gdk_texture_get_height (shape), ==, 18);
+  g_assert_cmpint (gdk_cursor_get_hotspot_x (cursor), ==, 0);
+  g_assert_cmpint (gdk_cursor_get_hotspot_y (cursor), ==, 0);
+  /* The tip is outline, the middle white, beside and below it transparent. */
+  g_assert_cmphex (texture_pixel (shape, 0, 0), ==, 0xff000000);
+  g_assert_cmphex (texture_pixel (shape, 2, 8), ==, 0xffffffff);
+  g_assert_cmphex (texture_pixel (shape, 11, 0), ==, 0);
+  g_assert_cmphex (texture_pixel (shape, 5, 17), ==, 0);
+}
+
 static void
 run_scenario (GtkApplication *app)
 {
@@ -450,6 +493,12 @@ run_scenario (GtkApplication *app)
       wait_for ((Condition) hangar_spice_display_get_has_screen,
                 hangar_console_page_get_display (page), "the guest's screen", 20);
       check_spice (page, machine);
+    }
+  else if (g_str_equal (mode, "cursor"))
+    {
+      wait_for ((Condition) hangar_spice_display_get_has_screen,
+                hangar_console_page_get_display (page), "the guest's screen", 20);
+      check_cursor (page);
     }
   else if (g_str_equal (mode, "mouse"))
     {
@@ -514,7 +563,7 @@ main (int argc, char *argv[])
   output_dir = argv[2];
   kernel = g_canonicalize_filename (argv[3], NULL);
   g_assert_true (g_str_equal (mode, "spice") || g_str_equal (mode, "serial") ||
-                 g_str_equal (mode, "mouse"));
+                 g_str_equal (mode, "mouse") || g_str_equal (mode, "cursor"));
   g_mkdir_with_parents (output_dir, 0755);
   machine_name = g_strconcat ("console-", mode, NULL);
   g_setenv ("LANGUAGE", "C", TRUE);
