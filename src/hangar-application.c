@@ -13,8 +13,8 @@ struct _HangarApplication
 
   GSettings *settings;
   HangarConnectionList *connections;
-  char **session_uris; /* --connect: for this run only */
-  gboolean libvirt_loaded;
+  char **session_uris;     /* --connect: for this run only */
+  gboolean libvirt_queued; /* its connections wait for the first frame */
 };
 
 G_DEFINE_FINAL_TYPE (HangarApplication, hangar_application, ADW_TYPE_APPLICATION)
@@ -80,9 +80,9 @@ add_libvirt_connections_after_first_frame (HangarApplication *self, GtkWindow *w
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
 
-  if (self->libvirt_loaded)
+  if (self->libvirt_queued)
     return;
-  self->libvirt_loaded = TRUE;
+  self->libvirt_queued = TRUE;
   g_signal_connect_object (gdk_surface_get_frame_clock (surface), "after-paint",
                            G_CALLBACK (on_first_frame), self, 0);
 }
