@@ -13,6 +13,7 @@
 #include "embedded-test-util.h"
 #include "hangar-embedded-private.h"
 
+#include "test-file.h"
 #include "test-tree.h"
 #include "test-loop.h"
 
@@ -287,20 +288,6 @@ test_lifecycle (Fixture *fixture, gconstpointer data)
   assert_all_soon (lab, HANGAR_MACHINE_STATE_STOPPED);
 }
 
-/* Writes TEXT over the start of PATH, leaving the rest and its size. */
-static void
-write_marker (const char *path, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFileIOStream) stream = g_file_open_readwrite (file, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (stream)),
-                                            text, strlen (text), NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
 static void
 count_signal (guint *count)
 {
@@ -372,20 +359,6 @@ test_addresses (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (changes, ==, 2);
 }
 
-static void
-assert_same_bytes (const char *path, const char *expected_path)
-{
-  g_autofree char *bytes = NULL, *expected = NULL;
-  gsize length, expected_length;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (g_file_get_contents (path, &bytes, &length, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (expected_path, &expected, &expected_length, &error));
-  g_assert_no_error (error);
-  g_assert_cmpmem (bytes, length, expected, expected_length);
-}
-
 /* Reset puts the template's disks back; delete removes the members. */
 static void
 test_reset_delete (Fixture *fixture, gconstpointer data)
@@ -401,12 +374,12 @@ test_reset_delete (Fixture *fixture, gconstpointer data)
   CountWait template_only = { hangar_connection_get_machines (fixture->connection), 1 };
 
   /* Written over the start of the disks, their size unchanged. */
-  write_marker (template_disk, "the template's bytes");
+  test_overwrite_start (template_disk, "the template's bytes");
   progress_init (&progress);
   lab = create_lab (fixture, "reset", 2, HV_NETWORK_MODE_NAT, &progress);
   progress_clear (&progress);
   disk = member_disk (fixture->store, "reset-pc01");
-  write_marker (disk, "a student's work here");
+  test_overwrite_start (disk, "a student's work here");
 
   progress_init (&progress);
   hangar_lab_reset_async (lab, record_progress, &progress, NULL, test_store_result, &result);
@@ -414,7 +387,7 @@ test_reset_delete (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   assert_progress (&progress, "reset-pc");
   progress_clear (&progress);
-  assert_same_bytes (disk, template_disk);
+  g_assert_true (test_same_contents (disk, template_disk));
 
   member_directory = hv_store_get_machine_directory (fixture->store, "reset-pc01");
   g_clear_object (&result);

@@ -9,6 +9,8 @@
 
 #include <hv/hv.h>
 
+#include "test-file.h"
+
 static void
 test_create (void)
 {
@@ -79,17 +81,6 @@ make_sparse_image (const char *dir)
 }
 
 static void
-assert_same_bytes (const char *a_path, const char *b_path)
-{
-  g_autofree char *a = NULL, *b = NULL;
-  gsize a_len, b_len;
-
-  g_assert_true (g_file_get_contents (a_path, &a, &a_len, NULL));
-  g_assert_true (g_file_get_contents (b_path, &b, &b_len, NULL));
-  g_assert_cmpmem (a, a_len, b, b_len);
-}
-
-static void
 count_progress (guint64 done, guint64 total, gpointer user_data)
 {
   guint64 *last = user_data;
@@ -112,7 +103,7 @@ test_copy_sparse (void)
   g_assert_true (hv_disk_copy (source, dest, NULL, count_progress, &last_progress, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (last_progress, ==, 256 << 20);
-  assert_same_bytes (source, dest);
+  g_assert_true (test_same_contents (source, dest));
   g_assert_cmpint (g_stat (dest, &st), ==, 0);
   /* Holes stayed holes: far fewer blocks than the 256 MiB size. */
   g_assert_cmpint ((gint64) st.st_blocks * 512, <, 16 << 20);
@@ -127,7 +118,7 @@ test_copy_sparse (void)
   g_assert_true (g_file_set_contents (dest, "changed by the guest", -1, NULL));
   g_assert_true (hv_disk_replace (source, dest, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  assert_same_bytes (source, dest);
+  g_assert_true (test_same_contents (source, dest));
 
   g_unlink (source);
   g_unlink (dest);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test-file.h"
 #include "test-tree.h"
 
 static const char *virtnet_image;
@@ -212,30 +213,6 @@ test_cancelled_create_leaves_nothing (Fixture *f, gconstpointer data)
   g_assert_cmpstr (after, ==, before);
 }
 
-static void
-write_at (const char *path, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFileIOStream) stream = g_file_open_readwrite (file, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (stream)),
-                                            text, strlen (text), NULL, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static gboolean
-same_bytes (const char *a, const char *b)
-{
-  g_autofree char *bytes_a = NULL, *bytes_b = NULL;
-  gsize length_a, length_b;
-
-  g_assert_true (g_file_get_contents (a, &bytes_a, &length_a, NULL));
-  g_assert_true (g_file_get_contents (b, &bytes_b, &length_b, NULL));
-  return length_a == length_b && memcmp (bytes_a, bytes_b, length_a) == 0;
-}
-
 /* A reset is not undone: cancelled at the third member, the first two are
  * reset, the third keeps its disk, and the error says so. */
 static void
@@ -256,7 +233,7 @@ test_cancelled_reset_says_what_was_reset (Fixture *f, gconstpointer data)
       g_autofree char *member = hv_lab_config_member_name (config, i);
       g_autofree char *disk = g_build_filename (f->root, "machines", member, "disk0.img", NULL);
 
-      write_at (disk, "student work");
+      test_overwrite_start (disk, "student work");
     }
   g_assert_false (hv_lab_reset (f->store, "class", cancellable, on_progress, &progress, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -268,7 +245,7 @@ test_cancelled_reset_says_what_was_reset (Fixture *f, gconstpointer data)
       g_autofree char *member = hv_lab_config_member_name (config, i);
       g_autofree char *disk = g_build_filename (f->root, "machines", member, "disk0.img", NULL);
 
-      g_assert_true (same_bytes (disk, template_disk) == (i < 2));
+      g_assert_true (test_same_contents (disk, template_disk) == (i < 2));
     }
 }
 
